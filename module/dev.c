@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/vmdemo: the misc character device and its file operations.
+ *
+ * The device behaves like a file of fixed (but resizable) size: read,
+ * write, lseek, fsync and mmap work as on a tmpfs file, and three ioctls
+ * stand in for ftruncate() and fallocate(PUNCH_HOLE), which the VFS does
+ * not offer for character devices.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/compat.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/uaccess.h>
+#include <linux/uio.h>
+#include <uapi/linux/vmdemo.h>
+
+#include "vmdemo.h"
+
+static struct vmdemo_store *vmdemo_file_store(struct file *file)
+{
+	return file->private_data;
+}
+
+static int vmdemo_open(struct inode *inode, struct file *file)
+{
+	/* misc_open() left the struct miscdevice in private_data. */
+	struct vmdemo_device *vdev = container_of(file->private_data,
+						  struct vmdemo_device, misc);
+
+	file->private_data = &vdev->store;
+	/*
+	 * Every open file shares the store's address_space, so mmap() links
+	 * each mapping into its i_mmap tree, where unmap_mapping_range()
+	 * finds them all when a range is shrunk away or punched.
+	 */
+	file->f_mapping = vdev->store.mapping;
+	return 0;
+}
+
+static ssize_t vmdemo_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	return vmdemo_store_read(vmdemo_file_store(iocb->ki_filp),
+				 &iocb->ki_pos, to);
+}
+
+static ssize_t vmdemo_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	if (!iov_iter_count(from))
+		return 0;
+	return vmdemo_store_write(vmdemo_file_store(iocb->ki_filp),
+				  &iocb->ki_pos, from);
+}
+
+static loff_t vmdemo_llseek(struct file *file, loff_t offset, int whence)
+{
+	return generic_file_llseek_size(file, offset, whence, MAX_LFS_FILESIZE,
+					vmdemo_store_size(vmdemo_file_store(file)));
+}
+
+static int vmdemo_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	/*
+	 * The VFS lets a character device be mapped at any offset below
+	 * ULONG_MAX; a regular file stops at MAX_LFS_FILESIZE.  Behave like
+	 * the file.
+	 */
+	if (vma->vm_pgoff > (MAX_LFS_FILESIZE >> PAGE_SHIFT) - vma_pages(vma))
+		return -EOVERFLOW;
+
+	file_accessed(file);
+	vmdemo_vma_init(vma, vmdemo_file_store(file));
+	vmdemo_count(VMDEMO_STAT_MMAPS, 1);
+	return 0;
+}
+
+static long vmdemo_ioctl(struct file *file, unsigned int cmd,
+			 unsigned long arg)
+{
+	struct vmdemo_store *store = vmdemo_file_store(file);
+	void __user *argp = (void __user *)arg;
+	struct vmdemo_range range;
+	struct vmdemo_info info;
+	u64 size;
+
+	switch (cmd) {
+	case VMDEMO_IOC_GET_SIZE:
+		size = vmdemo_store_size(store);
+		return put_user(size, (u64 __user *)argp);
+
+	case VMDEMO_IOC_SET_SIZE:
+		if (!(file->f_mode & FMODE_WRITE))
+			return -EBADF;
+		if (get_user(size, (u64 __user *)argp))
+			return -EFAULT;
+		if (size > store->max_size)
+			return -EFBIG;
+		return vmdemo_store_set_size(store, size);
+
+	case VMDEMO_IOC_PUNCH_HOLE:
+		if (!(file->f_mode & FMODE_WRITE))
+			return -EBADF;
+		if (copy_from_user(&range, argp, sizeof(range)))
+			return -EFAULT;
+		return vmdemo_store_punch_hole(store, range.offset,
+					       range.length);
+
+	case VMDEMO_IOC_GET_INFO:
+		memset(&info, 0, sizeof(info));
+		info.size = vmdemo_store_size(store);
+		info.max_size = store->max_size;
+		info.pages_resident = vmdemo_store_resident(store);
+		info.page_size = PAGE_SIZE;
+		if (copy_to_user(argp, &info, sizeof(info)))
+			return -EFAULT;
+		return 0;
+
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations vmdemo_fops = {
+	.owner		= THIS_MODULE,
+	.open		= vmdemo_open,
+	.read_iter	= vmdemo_read_iter,
+	.write_iter	= vmdemo_write_iter,
+	.llseek		= vmdemo_llseek,
+	.mmap		= vmdemo_mmap,
+	.fsync		= noop_fsync,
+	.unlocked_ioctl	= vmdemo_ioctl,
+	/* Every argument is a pointer to the same layout on 32 and 64 bit. */
+	.compat_ioctl	= compat_ptr_ioctl,
+};
+
+/**
+ * vmdemo_dev_register() - create /dev/vmdemo
+ * @vdev: the device; its store must be initialised
+ * @mode: permissions of the device node
+ *
+ * Return: 0 or a negative errno from misc_register().
+ */
+int vmdemo_dev_register(struct vmdemo_device *vdev, umode_t mode)
+{
+	vdev->misc.minor = MISC_DYNAMIC_MINOR;
+	vdev->misc.name = KBUILD_MODNAME;
+	vdev->misc.fops = &vmdemo_fops;
+	vdev->misc.mode = mode;
+	return misc_register(&vdev->misc);
+}
+
+/**
+ * vmdemo_dev_deregister() - remove /dev/vmdemo
+ * @vdev: the device
+ */
+void vmdemo_dev_deregister(struct vmdemo_device *vdev)
+{
+	misc_deregister(&vdev->misc);
+}

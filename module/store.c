@@ -1,0 +1,403 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The page store: where the bytes of /dev/vmdemo live.
+ *
+ * Where the pages live is the main design decision of the driver.  They
+ * live in the page cache (the address_space) of an anonymous inode that
+ * the driver owns, on a private pseudo filesystem, and every open file of
+ * the device points its f_mapping at that address_space.  The reasons:
+ *
+ *  - A module cannot install page table entries itself (do_set_pte(),
+ *    set_pte_range() and finish_fault() are not exported), so fault-around
+ *    (.map_pages) has to be filemap_map_pages(), which maps only pages that
+ *    sit in the mapped file's f_mapping.  A private xarray would skip the
+ *    page cache's LRU and memcg work on a first touch, but could never do
+ *    fault-around.
+ *  - unmap_mapping_range() finds every user mapping of a range through
+ *    f_mapping->i_mmap, private copies included, so shrinking and punching
+ *    reach every process the way they do on tmpfs, and truncate_setsize()
+ *    and truncate_pagecache_range() do the work exactly as tmpfs does.
+ *  - mincore(), fadvise() and the page cache's own counters
+ *    (mapping->nrpages) all work on it unchanged.
+ *
+ * The cache has no backing store, so no page may ever be dropped: the
+ * mapping is unevictable (like ramfs), every page is dirty from the moment
+ * it is inserted (invalidate_mapping_pages() and friends skip dirty
+ * pages), and its super block's noop backing_dev_info means there is no
+ * writeback.  The inode is not on its super block's inode list, so
+ * drop_caches never visits it either.
+ *
+ * Locking:
+ *  - Lookups of resident pages are lock-free: __filemap_get_folio() walks
+ *    the xarray under RCU and takes a speculative reference, then locks
+ *    the folio and rechecks folio->mapping.  Faults on different pages
+ *    never share a lock.
+ *  - Inserting a page takes mapping->invalidate_lock shared; resizing and
+ *    punching take it exclusive.  So no page is ever inserted into a range
+ *    that is being removed, and a page inserted below the size stays below
+ *    it until the insertion is done (lock order, as in mm/filemap.c:
+ *    mmap_lock, invalidate_lock, folio lock, i_mmap_rwsem).
+ *  - The size (i_size) is written only under invalidate_lock exclusive.
+ *    A resident page found without the invalidate_lock is checked against
+ *    the size with its folio lock held; truncation writes i_size before it
+ *    locks and removes pages, and removes or unmaps every page it finds, so
+ *    a page mapped by a fault that raced with a shrink is unmapped again by
+ *    the truncation that follows.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs_context.h>
+#include <linux/highmem.h>
+#include <linux/migrate.h>
+#include <linux/mount.h>
+#include <linux/pagemap.h>
+#include <linux/pseudo_fs.h>
+#include <linux/uaccess.h>
+#include <linux/uio.h>
+
+#include "compat.h"
+#include "trace.h"
+#include "vmdemo.h"
+
+#define VMDEMO_FS_MAGIC		0x766d646d	/* "vmdm" */
+
+static struct vfsmount *vmdemo_mnt;
+static int vmdemo_mnt_count;
+
+static int vmdemo_init_fs_context(struct fs_context *fc)
+{
+	return init_pseudo(fc, VMDEMO_FS_MAGIC) ? 0 : -ENOMEM;
+}
+
+/*
+ * No .owner: the super block would hold a reference on the module for as
+ * long as it exists, and it exists from load to unload.  vmdemo_store_exit()
+ * releases it before the module's code goes away.
+ */
+static struct file_system_type vmdemo_fs_type = {
+	.name			= "vmdemo",
+	.init_fs_context	= vmdemo_init_fs_context,
+	.kill_sb		= kill_anon_super,
+};
+
+/*
+ * Called by the page cache once a folio has left it (truncation, punch,
+ * unload), whoever still holds references to it.
+ */
+static void vmdemo_free_folio(struct folio *folio)
+{
+	trace_vmdemo_page_free(folio->index);
+	vmdemo_page_count(VMDEMO_STAT_PAGES_FREED, folio_nr_pages(folio));
+}
+
+static const struct address_space_operations vmdemo_aops = {
+	.dirty_folio	= noop_dirty_folio,
+	.free_folio	= vmdemo_free_folio,
+	.migrate_folio	= migrate_folio,
+};
+
+/**
+ * vmdemo_store_init() - create an empty store
+ * @store: the store to set up
+ * @size: its initial size in bytes
+ * @max_size: the largest size it may be given later
+ *
+ * Return: 0 or a negative errno; on failure nothing is left allocated.
+ */
+int vmdemo_store_init(struct vmdemo_store *store, loff_t size,
+		      loff_t max_size)
+{
+	struct inode *inode;
+	int err;
+
+	err = simple_pin_fs(&vmdemo_fs_type, &vmdemo_mnt, &vmdemo_mnt_count);
+	if (err)
+		return err;
+
+	inode = alloc_anon_inode(vmdemo_mnt->mnt_sb);
+	if (IS_ERR(inode)) {
+		simple_release_fs(&vmdemo_mnt, &vmdemo_mnt_count);
+		return PTR_ERR(inode);
+	}
+
+	inode->i_mapping->a_ops = &vmdemo_aops;
+	mapping_set_gfp_mask(inode->i_mapping, GFP_HIGHUSER_MOVABLE);
+	mapping_set_unevictable(inode->i_mapping);
+	i_size_write(inode, size);
+
+	store->inode = inode;
+	store->mapping = inode->i_mapping;
+	store->max_size = max_size;
+	return 0;
+}
+
+/**
+ * vmdemo_store_exit() - free every page of a store
+ * @store: the store
+ *
+ * No file may be open and no mapping may exist: each holds a reference
+ * on the module, so this runs only at unload.
+ */
+void vmdemo_store_exit(struct vmdemo_store *store)
+{
+	/* The last iput() evicts the inode: truncate_inode_pages_final(). */
+	iput(store->inode);
+	store->inode = NULL;
+	store->mapping = NULL;
+	simple_release_fs(&vmdemo_mnt, &vmdemo_mnt_count);
+}
+
+static pgoff_t vmdemo_store_pages(const struct vmdemo_store *store)
+{
+	return DIV_ROUND_UP(vmdemo_store_size(store), PAGE_SIZE);
+}
+
+/* A new page for @index, zeroed, inserted into the cache and locked. */
+static int vmdemo_store_add_folio(struct vmdemo_store *store, pgoff_t index,
+				  struct folio **foliop)
+{
+	struct address_space *mapping = store->mapping;
+	gfp_t gfp = mapping_gfp_mask(mapping);
+	struct folio *folio;
+	int err;
+
+	folio = folio_alloc(gfp | __GFP_ZERO, 0);
+	if (!folio)
+		return -ENOMEM;
+	__folio_mark_uptodate(folio);
+	/* No backing store: a clean page could be dropped, so none is. */
+	folio_set_dirty(folio);
+
+	filemap_invalidate_lock_shared(mapping);
+	if (index >= vmdemo_store_pages(store)) {
+		err = -ENXIO;
+	} else {
+		/* Takes the cache's reference and returns the folio locked. */
+		err = filemap_add_folio(mapping, folio, index, gfp);
+	}
+	filemap_invalidate_unlock_shared(mapping);
+
+	if (err) {
+		folio_put(folio);
+		return err;
+	}
+	trace_vmdemo_page_alloc(index);
+	vmdemo_page_count(VMDEMO_STAT_PAGES_ALLOCATED, 1);
+	*foliop = folio;
+	return 0;
+}
+
+/**
+ * vmdemo_store_get_folio() - find or create the page at an index
+ * @store: the store
+ * @index: page index in the device
+ * @foliop: where to return the folio, locked and with a reference held
+ *
+ * The fast path, for a resident page, takes no lock but the folio's own.
+ *
+ * Return: 0; -ENXIO if @index is at or past the end of the device;
+ * -ENOMEM if no page could be allocated or charged.
+ */
+int vmdemo_store_get_folio(struct vmdemo_store *store, pgoff_t index,
+			   struct folio **foliop)
+{
+	struct folio *folio;
+	int err;
+
+	for (;;) {
+		/* RCU lookup, speculative reference, folio_lock, mapping recheck. */
+		folio = vmdemo_get_folio(store->mapping, index, FGP_LOCK);
+		if (folio) {
+			/*
+			 * A shrink writes i_size before it removes pages, and
+			 * removes this one only after we unlock it.
+			 */
+			if (index >= vmdemo_store_pages(store)) {
+				folio_unlock(folio);
+				folio_put(folio);
+				return -ENXIO;
+			}
+			*foliop = folio;
+			return 0;
+		}
+
+		err = vmdemo_store_add_folio(store, index, foliop);
+		/* -EEXIST: another task inserted it first; use theirs. */
+		if (err != -EEXIST)
+			return err;
+	}
+}
+
+/**
+ * vmdemo_store_set_size() - resize the device, as ftruncate() does a file
+ * @store: the store
+ * @size: the new size in bytes
+ *
+ * Shrinking unmaps the removed pages from every mapping (private copies
+ * too), frees them and zeroes the rest of a partial last page; growing
+ * exposes zeroes.
+ *
+ * Return: 0, or -EFBIG if @size is larger than the maximum size.
+ */
+int vmdemo_store_set_size(struct vmdemo_store *store, loff_t size)
+{
+	struct address_space *mapping = store->mapping;
+
+	if (size < 0 || size > store->max_size)
+		return -EFBIG;
+
+	filemap_invalidate_lock(mapping);
+	truncate_setsize(store->inode, size);
+	filemap_invalidate_unlock(mapping);
+	return 0;
+}
+
+/**
+ * vmdemo_store_punch_hole() - zero a range, as FALLOC_FL_PUNCH_HOLE does
+ * @store: the store
+ * @offset: first byte
+ * @length: number of bytes
+ *
+ * Whole pages in the range are unmapped from shared mappings and freed;
+ * the covered part of a partial page is zeroed in place.  Private copies
+ * made earlier are left alone, as on tmpfs.
+ *
+ * Return: 0, or -EINVAL for an empty range or one that overflows or does
+ * not lie within the device.
+ */
+int vmdemo_store_punch_hole(struct vmdemo_store *store, u64 offset,
+			    u64 length)
+{
+	struct address_space *mapping = store->mapping;
+	u64 end;
+	int err = 0;
+
+	if (!length || check_add_overflow(offset, length, &end))
+		return -EINVAL;
+
+	filemap_invalidate_lock(mapping);
+	if (end > vmdemo_store_size(store))
+		err = -EINVAL;
+	else
+		truncate_pagecache_range(store->inode, offset, end - 1);
+	filemap_invalidate_unlock(mapping);
+	return err;
+}
+
+/**
+ * vmdemo_store_read() - copy bytes of the device to user space
+ * @store: the store
+ * @pos: file position, advanced by the bytes copied
+ * @to: destination
+ *
+ * Holes read as zeroes without allocating.  No lock is held while
+ * copying, so the destination may be a mapping of the device itself.
+ *
+ * Return: bytes copied (0 at or past the end), or -EFAULT if none could be.
+ */
+ssize_t vmdemo_store_read(struct vmdemo_store *store, loff_t *pos,
+			  struct iov_iter *to)
+{
+	ssize_t done = 0;
+
+	while (iov_iter_count(to)) {
+		loff_t size = vmdemo_store_size(store);
+		size_t offset = offset_in_page(*pos);
+		size_t bytes, copied;
+		struct folio *folio;
+		pgoff_t index;
+
+		if (*pos >= size)
+			break;
+		bytes = min_t(u64, PAGE_SIZE - offset, size - *pos);
+		bytes = min(bytes, iov_iter_count(to));
+
+		index = *pos >> PAGE_SHIFT;
+		folio = vmdemo_get_folio(store->mapping, index, 0);
+		if (folio) {
+			copied = copy_page_to_iter(folio_file_page(folio, index),
+						   offset, bytes, to);
+			folio_put(folio);
+		} else {
+			copied = iov_iter_zero(bytes, to);
+		}
+
+		*pos += copied;
+		done += copied;
+		if (copied < bytes)
+			return done ? done : -EFAULT;
+		cond_resched();
+	}
+	return done;
+}
+
+/**
+ * vmdemo_store_write() - copy bytes from user space into the device
+ * @store: the store
+ * @pos: file position, advanced by the bytes copied
+ * @from: source
+ *
+ * Each page is written with its folio lock held, so a write never lands
+ * in a page after a racing shrink or punch zeroed or removed it.  The copy
+ * under the lock cannot fault (the source might be a mapping of this very
+ * page), so the source is faulted in first and a short copy is retried,
+ * as generic_perform_write() does.
+ *
+ * Return: bytes written; -ENOSPC if @pos is at or past the end; -EFAULT,
+ * -ENOMEM if nothing could be written.
+ */
+ssize_t vmdemo_store_write(struct vmdemo_store *store, loff_t *pos,
+			   struct iov_iter *from)
+{
+	ssize_t done = 0;
+	int err = 0;
+
+	while (iov_iter_count(from)) {
+		pgoff_t index = *pos >> PAGE_SHIFT;
+		size_t offset = offset_in_page(*pos);
+		struct folio *folio;
+		size_t bytes, copied;
+		loff_t size;
+
+		if (*pos >= vmdemo_store_size(store)) {
+			err = -ENOSPC;
+			break;
+		}
+		bytes = min_t(size_t, PAGE_SIZE - offset, iov_iter_count(from));
+		if (fault_in_iov_iter_readable(from, bytes) == bytes) {
+			err = -EFAULT;
+			break;
+		}
+
+		err = vmdemo_store_get_folio(store, index, &folio);
+		if (err) {
+			if (err == -ENXIO)
+				err = -ENOSPC;
+			break;
+		}
+
+		/* Stable under the folio lock: a shrink must wait for it. */
+		size = vmdemo_store_size(store);
+		if (*pos >= size) {
+			folio_unlock(folio);
+			folio_put(folio);
+			err = -ENOSPC;
+			break;
+		}
+		bytes = min_t(u64, bytes, size - *pos);
+
+		pagefault_disable();
+		copied = copy_page_from_iter_atomic(folio_file_page(folio, index),
+						    offset, bytes, from);
+		pagefault_enable();
+		flush_dcache_folio(folio);
+		folio_mark_dirty(folio);
+		folio_unlock(folio);
+		folio_put(folio);
+
+		*pos += copied;
+		done += copied;
+		cond_resched();
+	}
+	return done ? done : err;
+}

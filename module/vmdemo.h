@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vmdemo private header: the parts of the driver and how they meet.
+ *
+ *   main.c   module parameters, load and unload
+ *   dev.c    the misc device and its file operations
+ *   vmops.c  the vm_operations_struct: fault, map_pages, page_mkwrite
+ *   store.c  the page cache that holds the bytes of the device
+ *   stats.c  per-CPU counters, the latency histogram, debugfs
+ *   trace.c  the tracepoints declared in trace.h
+ */
+#ifndef _VMDEMO_H
+#define _VMDEMO_H
+
+#include <linux/fs.h>
+#include <linux/jump_label.h>
+#include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/percpu.h>
+#include <linux/sched/clock.h>
+#include <linux/uio.h>
+
+/**
+ * struct vmdemo_store - the bytes of the device
+ * @inode: anonymous inode whose page cache holds the pages; its i_size is
+ *	the size of the device
+ * @mapping: @inode's address_space, which every open file's f_mapping
+ *	points at
+ * @max_size: largest size the device may be given
+ */
+struct vmdemo_store {
+	struct inode *inode;
+	struct address_space *mapping;
+	loff_t max_size;
+};
+
+/**
+ * struct vmdemo_device - the one /dev/vmdemo
+ * @misc: the misc character device
+ * @store: its contents
+ */
+struct vmdemo_device {
+	struct miscdevice misc;
+	struct vmdemo_store store;
+};
+
+/* store.c */
+int vmdemo_store_init(struct vmdemo_store *store, loff_t size,
+		      loff_t max_size);
+void vmdemo_store_exit(struct vmdemo_store *store);
+int vmdemo_store_get_folio(struct vmdemo_store *store, pgoff_t index,
+			   struct folio **foliop);
+int vmdemo_store_set_size(struct vmdemo_store *store, loff_t size);
+int vmdemo_store_punch_hole(struct vmdemo_store *store, u64 offset,
+			    u64 length);
+ssize_t vmdemo_store_read(struct vmdemo_store *store, loff_t *pos,
+			  struct iov_iter *to);
+ssize_t vmdemo_store_write(struct vmdemo_store *store, loff_t *pos,
+			   struct iov_iter *from);
+
+/**
+ * vmdemo_store_size() - the size of the device in bytes
+ * @store: the store
+ *
+ * Return: the current size; it may change as soon as this returns.
+ */
+static inline loff_t vmdemo_store_size(const struct vmdemo_store *store)
+{
+	return i_size_read(store->inode);
+}
+
+/**
+ * vmdemo_store_resident() - pages in the store's cache now
+ * @store: the store
+ *
+ * Return: the page count the page cache itself keeps.
+ */
+static inline unsigned long vmdemo_store_resident(const struct vmdemo_store *store)
+{
+	return READ_ONCE(store->mapping->nrpages);
+}
+
+/* vmops.c */
+void vmdemo_vma_init(struct vm_area_struct *vma, struct vmdemo_store *store);
+
+/* dev.c */
+int vmdemo_dev_register(struct vmdemo_device *vdev, umode_t mode);
+void vmdemo_dev_deregister(struct vmdemo_device *vdev);
+
+/* stats.c */
+
+/* The counters, in the order debugfs prints them. */
+enum vmdemo_stat {
+	VMDEMO_STAT_MMAPS,
+	VMDEMO_STAT_VMA_OPENS,
+	VMDEMO_STAT_VMA_CLOSES,
+	VMDEMO_STAT_FAULTS,
+	VMDEMO_STAT_FAULTS_READ,
+	VMDEMO_STAT_FAULTS_WRITE_SHARED,
+	VMDEMO_STAT_FAULTS_COW,
+	VMDEMO_STAT_FAULTS_SIGBUS,
+	VMDEMO_STAT_FAULTS_OOM,
+	VMDEMO_STAT_MAP_PAGES,
+	VMDEMO_STAT_MAP_PAGES_MAPPED,
+	VMDEMO_STAT_PAGE_MKWRITE,
+	VMDEMO_STAT_PAGES_ALLOCATED,
+	VMDEMO_STAT_PAGES_FREED,
+	VMDEMO_NR_STATS
+};
+
+/* Bucket 0 holds 0 ns; bucket b > 0 holds [2^(b-1), 2^b - 1] ns. */
+#define VMDEMO_LATENCY_BUCKETS	(BITS_PER_LONG_LONG + 1)
+
+/**
+ * struct vmdemo_pcpu_stats - one CPU's share of the statistics
+ * @count: event counters, indexed by enum vmdemo_stat
+ * @latency: .fault service times, one counter per power-of-two bucket
+ *
+ * Each CPU only ever adds to its own copy, with this_cpu_*() operations,
+ * so a fault never writes a cache line another CPU writes; readers sum
+ * the copies.
+ */
+struct vmdemo_pcpu_stats {
+	unsigned long count[VMDEMO_NR_STATS];
+	unsigned long latency[VMDEMO_LATENCY_BUCKETS];
+};
+
+DECLARE_PER_CPU(struct vmdemo_pcpu_stats, vmdemo_pcpu_stats);
+DECLARE_STATIC_KEY_TRUE(vmdemo_stats_on);
+
+int vmdemo_stats_init(struct vmdemo_store *store);
+void vmdemo_stats_exit(void);
+
+/**
+ * vmdemo_count() - add to an event counter
+ * @item: the counter
+ * @n: how much to add
+ *
+ * Costs one per-CPU add while statistics are on, a patched-out branch
+ * while they are off (module parameter "stats").
+ */
+static inline void vmdemo_count(enum vmdemo_stat item, unsigned long n)
+{
+	if (static_branch_likely(&vmdemo_stats_on))
+		this_cpu_add(vmdemo_pcpu_stats.count[item], n);
+}
+
+/**
+ * vmdemo_page_count() - count pages entering or leaving the cache
+ * @item: VMDEMO_STAT_PAGES_ALLOCATED or VMDEMO_STAT_PAGES_FREED
+ * @n: number of pages
+ *
+ * Always counted, whatever the "stats" parameter says, so that
+ * pages_allocated - pages_freed keeps tracking pages_resident.
+ */
+static inline void vmdemo_page_count(enum vmdemo_stat item, unsigned long n)
+{
+	this_cpu_add(vmdemo_pcpu_stats.count[item], n);
+}
+
+/**
+ * vmdemo_clock() - start timing a fault
+ *
+ * Return: a local_clock() timestamp, or 0 while statistics are off.
+ */
+static inline u64 vmdemo_clock(void)
+{
+	if (static_branch_likely(&vmdemo_stats_on))
+		return local_clock();
+	return 0;
+}
+
+/**
+ * vmdemo_count_latency() - record how long a fault took
+ * @start: what vmdemo_clock() returned when the fault began
+ */
+static inline void vmdemo_count_latency(u64 start)
+{
+	u64 ns;
+
+	if (!static_branch_likely(&vmdemo_stats_on) || !start)
+		return;
+	ns = local_clock() - start;
+	/* local_clock() of two CPUs may disagree if the task migrated. */
+	if ((s64)ns < 0)
+		ns = 0;
+	this_cpu_inc(vmdemo_pcpu_stats.latency[fls64(ns)]);
+}
+
+#endif /* _VMDEMO_H */

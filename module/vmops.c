@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The vm operations: how pages of /dev/vmdemo reach user page tables.
+ *
+ * The driver never installs a page table entry itself.  .fault hands the
+ * core mm a locked page of the cache and the core mm maps it (read fault,
+ * shared write fault) or copies it (write fault in a private mapping:
+ * do_cow_fault()).  A later write to a page that a private mapping already
+ * maps read-only is copied by do_wp_page() without calling the driver at
+ * all; the same write in a shared mapping calls .page_mkwrite.  Fault-around
+ * (.map_pages) maps neighbouring resident pages through filemap_map_pages().
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/mm.h>
+#include <linux/pagemap.h>
+
+#include "compat.h"
+#include "trace.h"
+#include "vmdemo.h"
+
+static struct vmdemo_store *vmdemo_vma_store(struct vm_area_struct *vma)
+{
+	return vma->vm_private_data;
+}
+
+static vm_fault_t vmdemo_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	bool write = vmf->flags & FAULT_FLAG_WRITE;
+	bool shared = vma->vm_flags & VM_SHARED;
+	u64 start = vmdemo_clock();
+	struct folio *folio;
+	vm_fault_t ret;
+	int err;
+
+	err = vmdemo_store_get_folio(vmdemo_vma_store(vma), vmf->pgoff, &folio);
+	if (!err) {
+		/*
+		 * The cache keeps its own reference; the one we return here
+		 * belongs to the core mm, which drops it after mapping the
+		 * page (or copying it, for a private write).
+		 */
+		vmf->page = folio_file_page(folio, vmf->pgoff);
+		ret = VM_FAULT_LOCKED;
+	} else if (err == -ENOMEM) {
+		vmdemo_count(VMDEMO_STAT_FAULTS_OOM, 1);
+		ret = VM_FAULT_OOM;
+	} else {
+		vmdemo_count(VMDEMO_STAT_FAULTS_SIGBUS, 1);
+		ret = VM_FAULT_SIGBUS;
+	}
+
+	vmdemo_count(VMDEMO_STAT_FAULTS, 1);
+	if (!write)
+		vmdemo_count(VMDEMO_STAT_FAULTS_READ, 1);
+	else if (shared)
+		vmdemo_count(VMDEMO_STAT_FAULTS_WRITE_SHARED, 1);
+	else
+		vmdemo_count(VMDEMO_STAT_FAULTS_COW, 1);
+	trace_vmdemo_fault(vmf->pgoff, write, shared, ret);
+	vmdemo_count_latency(start);
+	return ret;
+}
+
+/*
+ * Fault-around.  filemap_map_pages() does not say how many pages it
+ * mapped, only whether it mapped the one at vmf->address (it then returns
+ * VM_FAULT_NOPAGE).  So it is called once per page, on a copy of @vmf whose
+ * address is that page: its answer for the copy is exactly whether it
+ * mapped that page, and map_pages_mapped is exact under any concurrency.
+ * Only the answer for the real faulting address goes back to the caller.
+ *
+ * filemap_map_pages() takes rcu_read_lock() itself around its lockless
+ * xarray walk and the page table lock around each entry, never sleeps and
+ * never allocates (the core mm pre-allocated a page table in
+ * vmf->prealloc_pte if one was needed; the first call that uses it clears
+ * it, and vmdemo_vmf_sync_back() hands that on).
+ */
+static vm_fault_t vmdemo_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff,
+				   pgoff_t end_pgoff)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	unsigned int mapped = 0;
+	struct vm_fault sub;
+	vm_fault_t ret = 0;
+	pgoff_t pgoff;
+
+	for (pgoff = start_pgoff; pgoff <= end_pgoff; pgoff++) {
+		unsigned long addr = vma->vm_start +
+				     ((pgoff - vma->vm_pgoff) << PAGE_SHIFT);
+
+		vmdemo_vmf_clone_at(&sub, vmf, addr);
+		if (filemap_map_pages(&sub, pgoff, pgoff) & VM_FAULT_NOPAGE) {
+			mapped++;
+			if (addr == vmf->address)
+				ret = VM_FAULT_NOPAGE;
+		}
+		vmdemo_vmf_sync_back(vmf, &sub);
+	}
+
+	vmdemo_count(VMDEMO_STAT_MAP_PAGES, 1);
+	vmdemo_count(VMDEMO_STAT_MAP_PAGES_MAPPED, mapped);
+	trace_vmdemo_map_pages(start_pgoff, end_pgoff, mapped);
+	return ret;
+}
+
+/*
+ * A write to a page that a shared mapping maps read-only (after a read
+ * fault, or after the first write fault: do_shared_fault() calls this
+ * right after .fault).  Lock the page, make sure a shrink or punch did not
+ * take it out of the cache meanwhile, mark it dirty, return it locked.
+ */
+static vm_fault_t vmdemo_page_mkwrite(struct vm_fault *vmf)
+{
+	struct folio *folio = page_folio(vmf->page);
+	struct vmdemo_store *store = vmdemo_vma_store(vmf->vma);
+	vm_fault_t ret = VM_FAULT_LOCKED;
+
+	folio_lock(folio);
+	if (folio->mapping != store->mapping) {
+		/* Truncated: the core mm retries and the retry sees SIGBUS. */
+		folio_unlock(folio);
+		ret = VM_FAULT_NOPAGE;
+	} else {
+		folio_mark_dirty(folio);
+	}
+
+	vmdemo_count(VMDEMO_STAT_PAGE_MKWRITE, 1);
+	trace_vmdemo_page_mkwrite(folio->index, ret);
+	return ret;
+}
+
+/* Called when a mapping is copied: fork, a split, mremap. */
+static void vmdemo_vm_open(struct vm_area_struct *vma)
+{
+	vmdemo_count(VMDEMO_STAT_VMA_OPENS, 1);
+}
+
+/* Called when a mapping goes away: munmap, exit, the old half of mremap. */
+static void vmdemo_vm_close(struct vm_area_struct *vma)
+{
+	vmdemo_count(VMDEMO_STAT_VMA_CLOSES, 1);
+}
+
+static const struct vm_operations_struct vmdemo_vm_ops = {
+	.open		= vmdemo_vm_open,
+	.close		= vmdemo_vm_close,
+	.fault		= vmdemo_fault,
+	.map_pages	= vmdemo_map_pages,
+	.page_mkwrite	= vmdemo_page_mkwrite,
+};
+
+/**
+ * vmdemo_vma_init() - attach the vm operations to a new mapping
+ * @vma: the mapping being created by mmap()
+ * @store: the store it maps
+ *
+ * No VM_PFNMAP, VM_MIXEDMAP, VM_IO or VM_DONTEXPAND: the pages are
+ * ordinary page cache pages, so copy-on-write, mremap(), mlock(), GUP and
+ * /proc/PID/mem work on them as on any file mapping.
+ */
+void vmdemo_vma_init(struct vm_area_struct *vma, struct vmdemo_store *store)
+{
+	vma->vm_ops = &vmdemo_vm_ops;
+	vma->vm_private_data = store;
+}
