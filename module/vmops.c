@@ -28,7 +28,8 @@ static vm_fault_t vmdemo_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	bool write = vmf->flags & FAULT_FLAG_WRITE;
-	bool shared = vma->vm_flags & VM_SHARED;
+	/* MAP_SHARED, even of a read-only file, which clears VM_SHARED. */
+	bool shared = vma->vm_flags & VM_MAYSHARE;
 	u64 start = vmdemo_clock();
 	struct folio *folio;
 	vm_fault_t ret;
