@@ -1,0 +1,87 @@
+# vmdemo: build the module, the tools and the tests; run them in a VM.
+#
+#   make              module + userspace tools + tests
+#   make demo         install deps, build, boot the VM and show the module
+#   make check        install deps, build, run the test suite in the VM
+#   make check-quick  the same on the default kernel only
+#   make shell        interactive shell in the VM with the module loaded
+#   make clean
+#
+# KVER selects the kernel (default: the one linux-headers-amd64 depends on).
+# The VM scripts read VMDEMO_TIMEOUT, VMDEMO_ACCEL, VMDEMO_MODPARAMS,
+# VMDEMO_TESTS and VMDEMO_TEST_TIMEOUT (see scripts/vm, scripts/run-suite).
+
+# Recursive (=-style) variables: worked out when used, i.e. after
+# scripts/install-deps has run in `make demo` / `make check`.
+KVER ?= $(shell scripts/kver)
+KDIR ?= /lib/modules/$(KVER)/build
+# The 6.1 source tree (unpacked into the cache on first use).
+KSRC ?= $(shell scripts/linux-source)
+KSFT_DIR ?= $(KSRC)/tools/testing/selftests
+
+have_userspace := $(wildcard userspace/Makefile)
+have_tests := $(wildcard tests/Makefile)
+
+.PHONY: all module userspace tests deps demo check check-quick shell clean \
+	sparse checkpatch
+
+all: module userspace tests
+
+deps:
+	@scripts/install-deps
+
+module:
+	@test -n "$(KVER)" || { echo "KVER unknown: run scripts/install-deps" >&2; exit 1; }
+	@test -f "$(KDIR)/Makefile" || { echo "no kernel headers in $(KDIR): run scripts/install-deps (or apt-get install linux-headers-$(KVER))" >&2; exit 1; }
+	@echo "==> building module for $(KVER)"
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+userspace:
+ifneq ($(have_userspace),)
+	@echo "==> building userspace tools"
+	$(MAKE) -C userspace
+endif
+
+tests:
+ifneq ($(have_tests),)
+	@test -f "$(KSFT_DIR)/kselftest_harness.h" || { echo "no kselftest_harness.h in '$(KSFT_DIR)': run scripts/install-deps, then scripts/linux-source" >&2; exit 1; }
+	@echo "==> building tests"
+	$(MAKE) -C tests KSFT_DIR=$(KSFT_DIR)
+endif
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/demo --kver $(KVER)
+
+check: check-quick
+
+check-quick: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/run-suite --kver $(KVER)
+
+shell: module userspace tests
+	@scripts/vm --kver $(KVER) --shell
+
+# Static checks, not part of `check` (yet).
+sparse:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 CHECK=sparse modules
+
+checkpatch:
+	$(KSRC)/scripts/checkpatch.pl --no-tree --strict --terse -f \
+		$(wildcard module/*.c module/*.h include/uapi/linux/*.h)
+
+clean:
+	@if [ -f "$(KDIR)/Makefile" ]; then \
+		$(MAKE) -C $(KDIR) M=$(CURDIR) clean; \
+	else \
+		echo "no kernel headers in $(KDIR): cleaning module/ by hand"; \
+		rm -rf Module.symvers modules.order .*.cmd .tmp_versions \
+			module/*.o module/*.ko module/*.mod module/*.mod.c \
+			module/.*.cmd module/modules.order; \
+	fi
+ifneq ($(have_userspace),)
+	$(MAKE) -C userspace clean
+endif
+ifneq ($(have_tests),)
+	$(MAKE) -C tests clean
+endif
