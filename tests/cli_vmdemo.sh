@@ -306,8 +306,42 @@ verdict "tour with no such step: exit 2" '[ $rc = 2 ] && err "no step .42."'
 run vmdemo tour --bogus
 verdict "tour with an unknown option: exit 2" '[ $rc = 2 ]'
 
-echo N >/sys/module/vmdemo/parameters/stats
+printf '\nq\n' | vmdemo-testhelp pty "$VMDEMO" tour 1 2 3 >"$T/out" 2>&1
+rc=$?
+verdict "tour on a terminal: waits for Enter between steps, q stops it" \
+	'[ $rc = 0 ] && out "^\[Enter: step 2, Fault-around; q: quit\]" && out "^PASS  step 2" &&
+	 ! out "^PASS  step 3" && out "^Stopped after 2 of 3 steps; all passed."'
+printf '' | vmdemo-testhelp pty "$VMDEMO" tour --no-pause 1 2 >"$T/out" 2>&1
+rc=$?
+verdict "tour --no-pause on a terminal: runs straight through" \
+	'[ $rc = 0 ] && ! out "Enter:" && out "^PASS  step 2" && out "all 2 steps passed"'
+
 fa_before=$(cat $FA)
+# A copy of the tour's programs in which step 2 fails and step 3 hangs.
+demos=$(dirname "$(command -v vmdemo-demo-01-demand-paging)")
+mkdir "$T/demos"
+ln -s "$demos"/vmdemo-demo-* "$T/demos/"
+rm -f "$T/demos/vmdemo-demo-02-fault-around" "$T/demos/vmdemo-demo-03-shared-io"
+printf '#!/bin/sh\necho "  [FAIL] made to fail"\nexit 1\n' >"$T/demos/vmdemo-demo-02-fault-around"
+printf '#!/bin/sh\nexec sleep 5\n' >"$T/demos/vmdemo-demo-03-shared-io"
+chmod +x "$T/demos/vmdemo-demo-02-fault-around" "$T/demos/vmdemo-demo-03-shared-io"
+VMDEMO_DEMO_DIR=$T/demos run vmdemo tour 1 2
+verdict "tour with a failing step: FAIL for it, no explanation, exit 1" \
+	'[ $rc = 1 ] && out "^PASS  step 1:" && out "^FAIL  step 2: the program exited with status 1" &&
+	 ! out "With fault-around on" && out "Tour finished: 1 step passed, 1 FAILED."'
+vmdemo resize 3M >/dev/null
+echo 32768 >$FA
+VMDEMO_DEMO_DIR=$T/demos vmdemo tour 3 >"$T/out" 2>"$T/err" </dev/null &
+tourpid=$!
+sleep 1
+kill -INT $tourpid
+wait $tourpid
+rc=$?
+verdict "tour interrupted: fault_around_bytes and the device size put back" \
+	'[ $rc -gt 128 ] && [ "$(cat $FA)" = 32768 ] && vmdemo info | grep -q "^size  *3 MiB"'
+echo "$fa_before" >$FA
+
+echo N >/sys/module/vmdemo/parameters/stats
 run vmdemo tour shared-io
 verdict "tour shared-io (statistics off): PASS, statistics turned back off" \
 	'[ $rc = 0 ] && out "^PASS  step 3" && [ "$(cat /sys/module/vmdemo/parameters/stats)" = N ]'

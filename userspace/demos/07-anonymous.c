@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Step 7, anonymous mappings: memory with no file behind it.  The kernel
+ * itself supplies zeroed pages; the device's counters do not move.  Read
+ * 16 pages of three mappings and compare who served the faults.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "demo.h"
+
+#define NPAGES	16
+
+struct result {
+	long faults;		/* this process's minor faults */
+	int zero;		/* every byte read was 0 */
+	int frames;		/* distinct physical pages seen */
+	int new_frame;		/* a write to page 0 changed its frame */
+	char name[64];		/* the mapping's name in /proc/self/maps */
+	struct stats dev;	/* what the device's counters did */
+};
+
+/* The file name /proc/self/maps shows for the mapping at @addr. */
+static void maps_name(void *addr, char *name, size_t len)
+{
+	char line[512], start[32];
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	snprintf(start, sizeof(start), "%lx-", (unsigned long)addr);
+	strcpy(name, "(none)");
+	while (f && fgets(line, sizeof(line), f)) {
+		char *path = strchr(line, '/');
+
+		if (strncmp(line, start, strlen(start)))
+			continue;
+		if (path) {
+			path[strcspn(path, "\n")] = '\0';
+			snprintf(name, len, "%s", path);
+		}
+	}
+	if (f)
+		fclose(f);
+}
+
+/* Read every byte of NPAGES pages of a new mapping, then write one. */
+static struct result read_mapping(int flags, int fd)
+{
+	unsigned long long frame[NPAGES];
+	struct stats before;
+	struct result r = { .zero = 1 };
+	unsigned char *map;
+	long f0;
+	size_t i;
+	int j;
+
+	stats_read(&before);
+	map = mmap(NULL, NPAGES * page, PROT_READ | PROT_WRITE, flags, fd, 0);
+	if (map == MAP_FAILED)
+		die("mmap");
+	f0 = minflt();
+	for (i = 0; i < NPAGES * page; i++)
+		r.zero &= map[i] == 0;
+	r.faults = minflt() - f0;
+	r.dev = stats_since(&before);
+	for (i = 0; i < NPAGES; i++) {
+		frame[i] = pfn(map + i * page);
+		for (j = 0; j < (int)i && frame[j] != frame[i]; j++)
+			;
+		r.frames += j == (int)i;
+	}
+	maps_name(map, r.name, sizeof(r.name));
+	map[0] = 1;
+	r.new_frame = pfn(map) != frame[0];
+	munmap(map, NPAGES * page);
+	return r;
+}
+
+static void show(const char *what, const struct result *r)
+{
+	printf("  %-26s %-20s %6ld %5s %8d %7lld\n", what, r->name, r->faults,
+	       r->zero ? "yes" : "NO", r->frames, r->dev.faults);
+}
+
+int main(void)
+{
+	int fd = demo_init(FAULT_AROUND_OFF);
+	struct result anon, shanon, dev;
+
+	device_fresh(fd, NPAGES * page);
+	anon = read_mapping(MAP_PRIVATE | MAP_ANONYMOUS, -1);
+	shanon = read_mapping(MAP_SHARED | MAP_ANONYMOUS, -1);
+	dev = read_mapping(MAP_PRIVATE, fd);
+
+	printf("  Read every byte of %d pages of each mapping:\n\n", NPAGES);
+	printf("  %-26s %-20s %6s %5s %8s %7s\n", "", "name in", "minor", "all",
+	       "physical", "device");
+	printf("  %-26s %-20s %6s %5s %8s %7s\n", "mapping", "/proc/self/maps",
+	       "faults", "zero?", "pages", "faults");
+	show("MAP_PRIVATE|MAP_ANONYMOUS", &anon);
+	show("MAP_SHARED|MAP_ANONYMOUS", &shanon);
+	show("MAP_PRIVATE of the device", &dev);
+	printf("\n");
+
+	check(anon.faults == NPAGES && shanon.faults == NPAGES && dev.faults == NPAGES,
+	      "each mapping took one minor fault per page");
+	check(anon.zero && shanon.zero && dev.zero, "all three read as zeroes");
+	check(anon.dev.faults == 0 && shanon.dev.faults == 0 &&
+	      anon.dev.mmaps == 0 && shanon.dev.mmaps == 0,
+	      "the anonymous mappings did not move the device's counters:\n"
+	      "the kernel served their faults itself");
+	check(anon.frames == 1 && anon.new_frame,
+	      "private anonymous: reading mapped ONE physical page (the kernel's\n"
+	      "zero page) at all %d addresses; a write then got a page of its own",
+	      NPAGES);
+	check(shanon.frames == NPAGES && strstr(shanon.name, "/dev/zero"),
+	      "shared anonymous: %d pages, zeroed by the kernel; /proc/self/maps\n"
+	      "shows the hidden tmpfs (shmem) file that holds them, so that fork()\n"
+	      "can share them: \"%s\"", shanon.frames, shanon.name);
+	check(dev.frames == NPAGES && dev.dev.faults == NPAGES &&
+	      dev.dev.pages_allocated == NPAGES,
+	      "the device: each fault went to the driver, which allocated and\n"
+	      "zeroed a page of its cache (as tmpfs does)");
+	return demo_done();
+}

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What the tour says about each step.  The intro sets the scene; the
+ * meaning is printed only after the step's program passed, and must say
+ * nothing about the run that the program did not check.
+ */
+#include "vmdemo.h"
+
+const struct tour_step tour_steps[] = {
+{
+	.name = "01-demand-paging",
+	.title = "Demand paging",
+	.fault_around = 4096,
+	.intro =
+"mmap() loads nothing.  It reserves a range of addresses and records\n"
+"which file (here the device) is behind it.  The first access to each\n"
+"page traps into the kernel: a page fault.  The kernel asks the driver\n"
+"for the page (its .fault handler), enters it in the process's page\n"
+"table and restarts the instruction.  Such a fault is \"minor\": no disk\n"
+"I/O was needed.  The program maps 64 pages, reads them one by one, and\n"
+"watches the driver's counters and its own fault count (getrusage).",
+	.meaning =
+"Memory is mapped on demand: mmap() itself brought in no page, each page\n"
+"cost one fault on its first access and none afterwards, because from\n"
+"then on the page table held the translation.  The process's own count\n"
+"of minor faults matched the driver's, one for one.  A page never\n"
+"written was allocated zero-filled on its first read.  After munmap()\n"
+"the pages were still in the device's page cache: unmapping removes\n"
+"translations, not data.",
+},
+{
+	.name = "02-fault-around",
+	.title = "Fault-around",
+	.fault_around = 4096,
+	.note = "the program turns it on and off itself",
+	.intro =
+"Reading a file through a mapping page by page would cost one fault per\n"
+"page.  To save most of them, on a read fault the kernel first asks the\n"
+"driver (.map_pages) to map the neighbouring pages that are already in\n"
+"the page cache, within fault_around_bytes (64 KiB by default) of the\n"
+"faulting address; only if the faulting page itself is not cached does\n"
+"it call .fault.  The program reads the same 64 cached pages with\n"
+"fault-around off, then on (it switches fault_around_bytes itself), then\n"
+"again after freeing half of them.",
+	.meaning =
+"With fault-around on, a handful of page faults mapped all 64 pages and\n"
+"the driver's .fault was not called at all: .map_pages found every page\n"
+"in the cache.  Fault-around maps only what is already cached: after the\n"
+"hole was punched, each of the 32 missing pages needed its own .fault,\n"
+"which allocated it, while fault-around still mapped the 32 cached ones.\n"
+"faults + map_pages_mapped added up to the 64 pages read.  (The totals\n"
+"above are those of the three readings together: 64 + 0 + 32 faults.)",
+},
+{
+	.name = "03-shared-io",
+	.title = "A shared mapping is file I/O",
+	.fault_around = 4096,
+	.intro =
+"A MAP_SHARED mapping of a file and the read() and write() system calls\n"
+"reach the same pages: those of the file's page cache.  The program\n"
+"stores through the mapping and reads with pread(), then writes with\n"
+"pwrite() and loads through the mapping.",
+	.meaning =
+"There is one copy of the data, in the page cache, and both ways of\n"
+"access use it: a store through the mapping was visible to read() at\n"
+"once, and write() changed what the mapping showed at once, without a\n"
+"fault when the page was already mapped.  write() itself took no fault:\n"
+"the kernel copied into the cached page, allocating it when needed.  The\n"
+"first store to a page of a shared mapping costs a write fault and a\n"
+"call to .page_mkwrite, which tells the driver (usually a file system)\n"
+"that the page is about to become dirty.",
+},
+{
+	.name = "04-shared-ipc",
+	.title = "A shared mapping between two processes",
+	.fault_around = 4096,
+	.intro =
+"Two processes that map the same file MAP_SHARED share its pages: what\n"
+"one stores, the other loads, with no system call in between.  The\n"
+"program maps one page of the device and writes a message into it.  It\n"
+"then starts a second program with posix_spawn() -- a new program, which\n"
+"inherits no mapping -- that opens and maps the device by itself, reads\n"
+"the message and writes an answer.  A flag in the page says whose turn\n"
+"it is.",
+	.meaning =
+"Both processes mapped the same physical page (/proc/self/pagemap showed\n"
+"the same page frame), so the message went from one address space to the\n"
+"other without being copied: shared memory.  The device held one page for\n"
+"the two mappings; each process took its own fault on it, and each one's\n"
+"first write called .page_mkwrite.  Programs usually share memory the\n"
+"same way through a tmpfs file (shm_open(), memfd_create()), and wait\n"
+"for each other with futexes or semaphores rather than by polling.",
+},
+{
+	.name = "05-private-cow",
+	.title = "A private mapping: copy-on-write",
+	.fault_around = 4096,
+	.intro =
+"MAP_PRIVATE gives the process a copy-on-write view of the file: its\n"
+"writes go to private copies that the file never sees.  But the copy is\n"
+"made page by page, at the first write to each page; until then the\n"
+"mapping shows the file's own page.  The program maps three pages\n"
+"privately and changes the device with pwrite() before and after its\n"
+"own writes.",
+	.meaning =
+"A private mapping starts out on the page cache: a page the process has\n"
+"not written shows the device's current data, changes made after mmap()\n"
+"included (page 1, and page 2 before the write).  The first write to a\n"
+"page gives the process its own copy, and from then on the device and\n"
+"the copy are independent (page 0, and page 2 after the write).  A write\n"
+"to a page not yet mapped asked the driver for the page and copied it\n"
+"(faults_cow); a write to a page already mapped read-only was copied by\n"
+"the kernel alone.  So what a private mapping shows depends on when each\n"
+"page was first written: POSIX leaves unspecified whether changes to\n"
+"the file after mmap() are visible in a MAP_PRIVATE mapping.",
+},
+{
+	.name = "06-fork-cow",
+	.title = "fork(): shared and private mappings side by side",
+	.fault_around = 4096,
+	.intro =
+"fork() gives the child a copy of the parent's address space, mapping\n"
+"by mapping.  A MAP_SHARED mapping stays shared: parent and child use\n"
+"the same pages.  A MAP_PRIVATE page is shared too, but write-protected\n"
+"in both, and whichever writes first gets its own copy.  The program\n"
+"maps one device page both ways, writes through both, forks, and lets\n"
+"the child write through both; the child reports which physical pages\n"
+"it ended up with (from /proc/self/pagemap).",
+	.meaning =
+"After fork() the shared mapping was the same physical page in parent\n"
+"and child, so the child's write was the parent's too.  The parent's\n"
+"private copy was shared with the child until the child wrote; then the\n"
+"child got a page of its own, and the parent's copy kept its frame and\n"
+"its data.  The driver saw the fork as one vma_open per mapping and the\n"
+"child's exit as one vma_close per mapping.  It did not see the child's\n"
+"private write, which copied the parent's private page, not one of the\n"
+"device's.  And the child faulted the shared page in again: fork() does\n"
+"not copy the page table entries of a shared file mapping, since a fault\n"
+"can fill them again from the page cache.",
+},
+{
+	.name = "07-anonymous",
+	.title = "Anonymous memory compared with the device",
+	.fault_around = 4096,
+	.intro =
+"Most memory of a process is anonymous: heap, stacks, MAP_ANONYMOUS\n"
+"mappings, with no file behind them.  The program reads 16 pages of a\n"
+"private anonymous mapping, of a shared anonymous mapping and of a\n"
+"private mapping of the device, and compares who supplied the pages.",
+	.meaning =
+"All three cost one minor fault per page and read as zeroes, but the\n"
+"pages came from different places.  Reads of a private anonymous\n"
+"mapping all map the kernel's one zero page; a page of its own is\n"
+"allocated only on the first write.  A shared anonymous mapping must\n"
+"stay shared with children after fork(), so the kernel keeps its pages\n"
+"in a hidden tmpfs file, real zeroed pages.  Only the device mapping\n"
+"reached the driver, which allocated and zeroed a page of its cache for\n"
+"every page read.",
+},
+{
+	.name = "08-boundaries",
+	.title = "The edges: partial page, SIGBUS, SIGSEGV",
+	.fault_around = 4096,
+	.intro =
+"A mapping is made of whole pages, but a file's size need not be a\n"
+"multiple of the page size.  The program makes the device 2 pages and\n"
+"100 bytes long, maps 4 pages of it, and tries the three kinds of edge:\n"
+"bytes after the end in the last page, a page wholly past the end, and\n"
+"an address where nothing is mapped.",
+	.meaning =
+"The last page of a file is mapped whole: the bytes past the end read as\n"
+"zero, and writing them is allowed but does not reach the file.  A page\n"
+"wholly past the end has nothing to map: the fault reached the driver,\n"
+"which refused it, and the process got SIGBUS.  An address with no\n"
+"mapping at all gets SIGSEGV without the driver being asked: the kernel\n"
+"finds no mapping (VMA) there.  munmap() of the middle of a mapping\n"
+"split it: the driver saw the split pieces opened and the middle one\n"
+"closed.",
+},
+{
+	.name = "09-grow-shrink",
+	.title = "Growing a file to append, shrinking it under a mapping",
+	.fault_around = 4096,
+	.intro =
+"A mapping may be longer than its file, but only the bytes inside the\n"
+"file can be used.  To append through a mapping, a program grows the\n"
+"file first (ftruncate(); for this device the VMDEMO_IOC_SET_SIZE\n"
+"ioctl), then copies into the new bytes.  Shrinking the file while it\n"
+"is mapped takes the pages away from everyone who maps them.",
+	.meaning =
+"Before the device grew, even byte 0 was out of bounds (SIGBUS) although\n"
+"the mapping existed: a mapping provides addresses, the file's size\n"
+"decides which of them hold data.  After each growth the memcpy()\n"
+"worked and read() saw the records.  Shrinking freed the pages past the\n"
+"new end and unmapped them from every mapping, private copies included,\n"
+"and zeroed the rest of the new last page; a later access past the end\n"
+"gets SIGBUS.  A program that maps a file someone else may truncate\n"
+"must be ready for SIGBUS.",
+},
+{
+	.name = "10-msync-mprotect-madvise",
+	.title = "msync(), mprotect(), madvise(MADV_DONTNEED)",
+	.fault_around = 4096,
+	.intro =
+"Three calls act on a mapping after mmap().  msync() asks for the\n"
+"modified pages of a shared mapping to be written to the file's storage.\n"
+"mprotect() changes what the process may do with the pages.\n"
+"madvise(MADV_DONTNEED) says the process no longer needs them, and the\n"
+"kernel removes them from its page table.  The program tries each on a\n"
+"shared and on a private mapping of one page.",
+	.meaning =
+"msync() is about storage, not visibility: read() saw the data before\n"
+"any msync(), and for this device, which keeps its pages only in memory,\n"
+"msync() had nothing to do.  mprotect() is enforced by the kernel from\n"
+"the mapping's permissions before any driver is asked: the forbidden\n"
+"write got SIGSEGV and the driver saw nothing.  MADV_DONTNEED depends on\n"
+"the mapping: on a shared one it only dropped the page table entry (the\n"
+"data stayed in the page cache and came back with the next fault); on a\n"
+"private one it threw the private copy away and the mapping showed the\n"
+"device's page again: the process's changes were lost.",
+},
+};
+
+const int tour_nsteps = ARRAY_SIZE(tour_steps);

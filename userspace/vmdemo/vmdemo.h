@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The vmdemo command: what its files share.
+ *
+ *   main.c        the subcommand table, global help
+ *   util.c        error messages, sizes, small file helpers
+ *   module.c      load and unload, through libkmod
+ *   device.c      info, resize, punch: the device's ioctls
+ *   counters.c    reading the debugfs statistics; reset
+ *   stat.c        the stat subcommand
+ *   hist.c        the hist subcommand
+ *   tour.c        the tour runner
+ *   tour_steps.c  what the tour says about each step
+ */
+#ifndef _VMDEMO_CMD_H
+#define _VMDEMO_CMD_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* Exit statuses. */
+#define EXIT_OK		0
+#define EXIT_FAIL	1
+#define EXIT_USAGE	2
+
+#define MODULE_NAME		"vmdemo"
+#define SYSFS_MODULE_DIR	"/sys/module/vmdemo"
+#define STATS_PARAM_PATH	SYSFS_MODULE_DIR "/parameters/stats"
+#define FAULT_AROUND_PATH	"/sys/kernel/debug/fault_around_bytes"
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* util.c */
+void error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int wants_help(int argc, char **argv);
+int parse_size(const char *s, unsigned long long *val);
+int parse_size_arg(const char *cmd, const char *what, const char *s,
+		   unsigned long long *val);
+const char *human_size(unsigned long long bytes, char *buf, size_t len);
+int read_text(const char *path, char *buf, size_t len);
+int write_text(const char *path, const char *text);
+int module_loaded(void);
+int device_open(int flags);
+int debugfs_open(const char *name);
+const char *self_dir(void);
+
+/* module.c */
+int cmd_load(int argc, char **argv);
+int cmd_unload(int argc, char **argv);
+void explain_users(void);
+
+/* device.c */
+int cmd_info(int argc, char **argv);
+int cmd_resize(int argc, char **argv);
+int cmd_punch(int argc, char **argv);
+
+/* counters.c */
+#define MAX_COUNTERS	64
+
+struct counter {
+	char name[48];
+	long long value;
+};
+
+/* One reading of the stats file, in its order. */
+struct counters {
+	int n;
+	struct counter c[MAX_COUNTERS];
+};
+
+int counters_read(struct counters *cs);
+long long counter_value(const struct counters *cs, const char *name);
+const char *counter_help(const char *name);
+int counter_is_gauge(const char *name);
+int cmd_reset(int argc, char **argv);
+
+/* stat.c, hist.c */
+int cmd_stat(int argc, char **argv);
+int cmd_hist(int argc, char **argv);
+
+/* tour.c */
+int cmd_tour(int argc, char **argv);
+
+/* tour_steps.c */
+struct tour_step {
+	const char *name;	/* program: vmdemo-demo-NN-NAME */
+	const char *title;
+	long fault_around;	/* fault_around_bytes the step starts with */
+	const char *note;	/* about fault-around in this step, or NULL */
+	const char *intro;	/* printed before the program runs */
+	const char *meaning;	/* printed after it passed */
+};
+
+extern const struct tour_step tour_steps[];
+extern const int tour_nsteps;
+
+#endif /* _VMDEMO_CMD_H */
