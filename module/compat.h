@@ -10,7 +10,15 @@
 #include <linux/mm.h>
 #include <linux/pagemap.h>
 #include <linux/string.h>
+#include <linux/uio.h>
 #include <linux/version.h>
+
+/* The FGP_* flags have their own sparse-checked type from 6.6 on. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+typedef fgf_t vmdemo_fgf_t;
+#else
+typedef int vmdemo_fgf_t;
+#endif
 
 /**
  * vmdemo_get_folio() - look up a folio in a page cache
@@ -25,11 +33,34 @@
  * Return: the folio with a reference held, or NULL.
  */
 static inline struct folio *vmdemo_get_folio(struct address_space *mapping,
-					     pgoff_t index, unsigned int fgp)
+					     pgoff_t index, vmdemo_fgf_t fgp)
 {
 	struct folio *folio = __filemap_get_folio(mapping, index, fgp, 0);
 
 	return IS_ERR_OR_NULL(folio) ? NULL : folio;
+}
+
+/**
+ * vmdemo_copy_from_iter_atomic() - copy into a page cache page, no faults
+ * @folio: destination folio (order 0 in vmdemo)
+ * @offset: byte offset in @folio
+ * @bytes: how many bytes
+ * @from: source
+ *
+ * copy_page_from_iter_atomic() gave way to copy_folio_from_iter_atomic(),
+ * which exists from 6.12 on (as a wrapper first, then as the export).
+ *
+ * Return: bytes copied; fewer if the source faulted.
+ */
+static inline size_t vmdemo_copy_from_iter_atomic(struct folio *folio,
+						  size_t offset, size_t bytes,
+						  struct iov_iter *from)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+	return copy_folio_from_iter_atomic(folio, offset, bytes, from);
+#else
+	return copy_page_from_iter_atomic(&folio->page, offset, bytes, from);
+#endif
 }
 
 /*

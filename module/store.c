@@ -387,8 +387,8 @@ ssize_t vmdemo_store_write(struct vmdemo_store *store, loff_t *pos,
 		bytes = min_t(u64, bytes, size - *pos);
 
 		pagefault_disable();
-		copied = copy_page_from_iter_atomic(folio_file_page(folio, index),
-						    offset, bytes, from);
+		copied = vmdemo_copy_from_iter_atomic(folio, offset, bytes,
+						      from);
 		pagefault_enable();
 		flush_dcache_folio(folio);
 		folio_mark_dirty(folio);
