@@ -2,8 +2,12 @@
 #
 #   make              module + userspace tools + tests
 #   make demo         install deps, build, boot the VM and show the module
-#   make check        install deps, build, run the test suite in the VM
-#   make check-quick  the same on the default kernel only
+#   make check        install deps, build; static checks, DKMS, and the test
+#                     suite in the VM on Debian 12's, bookworm-backports' and
+#                     sid's kernels (scripts/check)
+#   make check-quick  the suite on the default kernel only
+#   make install      the module (modules_install), the vmdemo command, its
+#                     demos and man page; make uninstall removes them
 #   make shell        interactive shell in the VM with the module loaded
 #   make clean
 #
@@ -23,6 +27,7 @@ have_userspace := $(wildcard userspace/Makefile)
 have_tests := $(wildcard tests/Makefile)
 
 .PHONY: all module userspace tests deps demo check check-quick shell clean \
+	install uninstall \
 	sparse checkpatch
 
 all: module userspace tests
@@ -53,11 +58,23 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/demo --kver $(KVER)
 
-check: check-quick
+check: deps
+	@$(MAKE) --no-print-directory all
+	@KVER=$(KVER) scripts/check
 
 check-quick: deps
 	@$(MAKE) --no-print-directory all
-	@scripts/run-suite --kver $(KVER)
+	@KVER=$(KVER) scripts/check --quick
+
+install: module userspace
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	depmod -a $(KVER)
+	$(MAKE) -C userspace install
+
+uninstall:
+	rm -f /lib/modules/$(KVER)/updates/vmdemo.ko* /lib/modules/$(KVER)/extra/vmdemo.ko*
+	depmod -a $(KVER)
+	$(MAKE) -C userspace uninstall
 
 shell: module userspace tests
 	@scripts/vm --kver $(KVER) --shell

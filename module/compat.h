@@ -11,33 +11,55 @@
 #include <linux/pagemap.h>
 #include <linux/string.h>
 #include <linux/uio.h>
-#include <linux/version.h>
 
-/* The FGP_* flags have their own sparse-checked type from 6.6 on. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
-typedef fgf_t vmdemo_fgf_t;
-#else
-typedef int vmdemo_fgf_t;
-#endif
+/*
+ * What differs is detected by Kbuild from the headers of the kernel being
+ * built against (see module/Kbuild), not guessed from version numbers:
+ *
+ *   VMDEMO_HAVE_COPY_FOLIO_FROM_ITER_ATOMIC
+ *	copy_folio_from_iter_atomic() exists (6.12 on; copy_page_from_iter_
+ *	atomic() is gone by 7.x).
+ */
+
+/*
+ * Until 6.3, __filemap_get_folio() returned NULL for a missing folio; from
+ * 6.3 it returns ERR_PTR(-ENOENT).  Without FGP_CREAT both mean the same,
+ * so fold them into NULL.  (The flags are passed straight through, so that
+ * they keep the type the kernel gives them: int, or fgf_t from 6.6.)
+ */
+static inline struct folio *vmdemo_folio_or_null(struct folio *folio)
+{
+	return IS_ERR_OR_NULL(folio) ? NULL : folio;
+}
 
 /**
- * vmdemo_get_folio() - look up a folio in a page cache
+ * vmdemo_find_folio() - look up a folio in a page cache, lock-free
  * @mapping: the address_space to search
  * @index: page index
- * @fgp: FGP_* flags, as for __filemap_get_folio()
- *
- * Until 6.3, __filemap_get_folio() returned NULL for a missing folio;
- * from 6.3 it returns ERR_PTR(-ENOENT).  Without FGP_CREAT both mean the
- * same, so fold them into NULL.
  *
  * Return: the folio with a reference held, or NULL.
  */
-static inline struct folio *vmdemo_get_folio(struct address_space *mapping,
-					     pgoff_t index, vmdemo_fgf_t fgp)
+static inline struct folio *vmdemo_find_folio(struct address_space *mapping,
+					      pgoff_t index)
 {
-	struct folio *folio = __filemap_get_folio(mapping, index, fgp, 0);
+	return vmdemo_folio_or_null(__filemap_get_folio(mapping, index, 0, 0));
+}
 
-	return IS_ERR_OR_NULL(folio) ? NULL : folio;
+/**
+ * vmdemo_lock_folio() - look up a folio and lock it
+ * @mapping: the address_space to search
+ * @index: page index
+ *
+ * The lookup is lock-free; once the folio is locked, folio->mapping is
+ * checked again, so a folio truncated meanwhile is never returned.
+ *
+ * Return: the folio, locked, with a reference held, or NULL.
+ */
+static inline struct folio *vmdemo_lock_folio(struct address_space *mapping,
+					      pgoff_t index)
+{
+	return vmdemo_folio_or_null(__filemap_get_folio(mapping, index,
+							FGP_LOCK, 0));
 }
 
 /**
@@ -47,16 +69,13 @@ static inline struct folio *vmdemo_get_folio(struct address_space *mapping,
  * @bytes: how many bytes
  * @from: source
  *
- * copy_page_from_iter_atomic() gave way to copy_folio_from_iter_atomic(),
- * which exists from 6.12 on (as a wrapper first, then as the export).
- *
  * Return: bytes copied; fewer if the source faulted.
  */
 static inline size_t vmdemo_copy_from_iter_atomic(struct folio *folio,
 						  size_t offset, size_t bytes,
 						  struct iov_iter *from)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#ifdef VMDEMO_HAVE_COPY_FOLIO_FROM_ITER_ATOMIC
 	return copy_folio_from_iter_atomic(folio, offset, bytes, from);
 #else
 	return copy_page_from_iter_atomic(&folio->page, offset, bytes, from);

@@ -206,7 +206,7 @@ int vmdemo_store_get_folio(struct vmdemo_store *store, pgoff_t index,
 
 	for (;;) {
 		/* RCU lookup, speculative reference, folio_lock, mapping recheck. */
-		folio = vmdemo_get_folio(store->mapping, index, FGP_LOCK);
+		folio = vmdemo_lock_folio(store->mapping, index);
 		if (folio) {
 			/*
 			 * A shrink writes i_size before it removes pages, and
@@ -313,7 +313,7 @@ ssize_t vmdemo_store_read(struct vmdemo_store *store, loff_t *pos,
 		bytes = min(bytes, iov_iter_count(to));
 
 		index = *pos >> PAGE_SHIFT;
-		folio = vmdemo_get_folio(store->mapping, index, 0);
+		folio = vmdemo_find_folio(store->mapping, index);
 		if (folio) {
 			copied = copy_page_to_iter(folio_file_page(folio, index),
 						   offset, bytes, to);
