@@ -95,16 +95,23 @@ static void vmdemo_stats_sum(struct vmdemo_pcpu_stats *sum)
 	}
 }
 
-/* Sums since the last reset; vmdemo_stats_lock must be held. */
-static void vmdemo_stats_read(struct vmdemo_pcpu_stats *now)
+/* Sums since the last reset, in a buffer the caller frees; or NULL. */
+static struct vmdemo_pcpu_stats *vmdemo_stats_read(void)
 {
+	struct vmdemo_pcpu_stats *now;
 	int i;
 
+	now = kmalloc(sizeof(*now), GFP_KERNEL);
+	if (!now)
+		return NULL;
+	mutex_lock(&vmdemo_stats_lock);
 	vmdemo_stats_sum(now);
 	for (i = 0; i < VMDEMO_NR_STATS; i++)
 		now->count[i] -= vmdemo_stats_base.count[i];
 	for (i = 0; i < VMDEMO_LATENCY_BUCKETS; i++)
 		now->latency[i] -= vmdemo_stats_base.latency[i];
+	mutex_unlock(&vmdemo_stats_lock);
+	return now;
 }
 
 static void vmdemo_stats_show_one(struct seq_file *m,
@@ -118,12 +125,9 @@ static int vmdemo_stats_show(struct seq_file *m, void *unused)
 	struct vmdemo_pcpu_stats *now;
 	int i;
 
-	now = kmalloc(sizeof(*now), GFP_KERNEL);
+	now = vmdemo_stats_read();
 	if (!now)
 		return -ENOMEM;
-	mutex_lock(&vmdemo_stats_lock);
-	vmdemo_stats_read(now);
-	mutex_unlock(&vmdemo_stats_lock);
 
 	for (i = 0; i <= VMDEMO_STAT_PAGE_MKWRITE; i++)
 		vmdemo_stats_show_one(m, now, i);
@@ -141,12 +145,9 @@ static int vmdemo_fault_latency_show(struct seq_file *m, void *unused)
 	struct vmdemo_pcpu_stats *now;
 	int b;
 
-	now = kmalloc(sizeof(*now), GFP_KERNEL);
+	now = vmdemo_stats_read();
 	if (!now)
 		return -ENOMEM;
-	mutex_lock(&vmdemo_stats_lock);
-	vmdemo_stats_read(now);
-	mutex_unlock(&vmdemo_stats_lock);
 
 	for (b = 0; b < VMDEMO_LATENCY_BUCKETS; b++) {
 		u64 lo = b ? 1ULL << (b - 1) : 0;
