@@ -9,6 +9,8 @@
 #include <linux/build_bug.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
+#include <linux/sched.h>
+#include <linux/sched/mm.h>
 #include <linux/string.h>
 #include <linux/uio.h>
 
@@ -19,6 +21,10 @@
  *   VMDEMO_HAVE_COPY_FOLIO_FROM_ITER_ATOMIC
  *	copy_folio_from_iter_atomic() exists (6.12 on; copy_page_from_iter_
  *	atomic() is gone by 7.x).
+ *   VMDEMO_HAVE_MM_GET_UNMAPPED_AREA_MM, VMDEMO_HAVE_MM_GET_UNMAPPED_AREA
+ *	the default address-space allocator is mm_get_unmapped_area(mm, file,
+ *	...) (6.10 on), then mm_get_unmapped_area(file, ...); before that it
+ *	was the mm's get_unmapped_area method.
  */
 
 /*
@@ -79,6 +85,33 @@ static inline size_t vmdemo_copy_from_iter_atomic(struct folio *folio,
 	return copy_folio_from_iter_atomic(folio, offset, bytes, from);
 #else
 	return copy_page_from_iter_atomic(&folio->page, offset, bytes, from);
+#endif
+}
+
+/**
+ * vmdemo_default_unmapped_area() - the address the kernel would choose
+ * @file: the file being mapped
+ * @addr: hint, or the address for MAP_FIXED
+ * @len: length of the mapping
+ * @pgoff: offset in the file, in pages
+ * @flags: MAP_* flags
+ *
+ * What get_unmapped_area() does for a file without a get_unmapped_area
+ * method of its own.
+ *
+ * Return: the address, or a negative errno cast to unsigned long.
+ */
+static inline unsigned long
+vmdemo_default_unmapped_area(struct file *file, unsigned long addr,
+			     unsigned long len, unsigned long pgoff,
+			     unsigned long flags)
+{
+#if defined(VMDEMO_HAVE_MM_GET_UNMAPPED_AREA)
+	return mm_get_unmapped_area(file, addr, len, pgoff, flags);
+#elif defined(VMDEMO_HAVE_MM_GET_UNMAPPED_AREA_MM)
+	return mm_get_unmapped_area(current->mm, file, addr, len, pgoff, flags);
+#else
+	return current->mm->get_unmapped_area(file, addr, len, pgoff, flags);
 #endif
 }
 

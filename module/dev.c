@@ -12,11 +12,13 @@
 #include <linux/compat.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
+#include <linux/mman.h>
 #include <linux/module.h>
 #include <linux/uaccess.h>
 #include <linux/uio.h>
 #include <uapi/linux/vmdemo.h>
 
+#include "compat.h"
 #include "vmdemo.h"
 
 static struct vmdemo_store *vmdemo_file_store(struct file *file)
@@ -48,10 +50,14 @@ static ssize_t vmdemo_read_iter(struct kiocb *iocb, struct iov_iter *to)
 
 static ssize_t vmdemo_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
+	struct vmdemo_store *store = vmdemo_file_store(iocb->ki_filp);
+
 	if (!iov_iter_count(from))
 		return 0;
-	return vmdemo_store_write(vmdemo_file_store(iocb->ki_filp),
-				  &iocb->ki_pos, from);
+	/* O_APPEND, RWF_APPEND: at the end, which is fixed: ENOSPC. */
+	if (iocb->ki_flags & IOCB_APPEND)
+		iocb->ki_pos = vmdemo_store_size(store);
+	return vmdemo_store_write(store, &iocb->ki_pos, from);
 }
 
 static loff_t vmdemo_llseek(struct file *file, loff_t offset, int whence)
@@ -60,14 +66,38 @@ static loff_t vmdemo_llseek(struct file *file, loff_t offset, int whence)
 					vmdemo_store_size(vmdemo_file_store(file)));
 }
 
+/*
+ * The VFS lets a character device be mapped at any offset below ULONG_MAX;
+ * a regular file stops at MAX_LFS_FILESIZE (EOVERFLOW).  Behave like the
+ * file.
+ */
+static bool vmdemo_offset_too_big(unsigned long pgoff, unsigned long len)
+{
+	return len > MAX_LFS_FILESIZE ||
+	       pgoff > (MAX_LFS_FILESIZE - len) >> PAGE_SHIFT;
+}
+
+/*
+ * For MAP_FIXED, mmap() unmaps whatever was at the address before it calls
+ * ->mmap, so a refusal there would still destroy the old mapping; the
+ * address is chosen first, here, and refusing here leaves it alone, as
+ * the VFS's own check does for a regular file.
+ */
+static unsigned long vmdemo_get_unmapped_area(struct file *file,
+					      unsigned long addr,
+					      unsigned long len,
+					      unsigned long pgoff,
+					      unsigned long flags)
+{
+	if ((flags & MAP_FIXED) && vmdemo_offset_too_big(pgoff, len))
+		return -EOVERFLOW;
+	return vmdemo_default_unmapped_area(file, addr, len, pgoff, flags);
+}
+
 static int vmdemo_mmap(struct file *file, struct vm_area_struct *vma)
 {
-	/*
-	 * The VFS lets a character device be mapped at any offset below
-	 * ULONG_MAX; a regular file stops at MAX_LFS_FILESIZE.  Behave like
-	 * the file.
-	 */
-	if (vma->vm_pgoff > (MAX_LFS_FILESIZE >> PAGE_SHIFT) - vma_pages(vma))
+	if (vmdemo_offset_too_big(vma->vm_pgoff,
+				  vma->vm_end - vma->vm_start))
 		return -EOVERFLOW;
 
 	file_accessed(file);
@@ -129,6 +159,7 @@ static const struct file_operations vmdemo_fops = {
 	.write_iter	= vmdemo_write_iter,
 	.llseek		= vmdemo_llseek,
 	.mmap		= vmdemo_mmap,
+	.get_unmapped_area = vmdemo_get_unmapped_area,
 	.fsync		= noop_fsync,
 	.unlocked_ioctl	= vmdemo_ioctl,
 	/* Every argument is a pointer to the same layout on 32 and 64 bit. */
