@@ -132,6 +132,16 @@ int vmdemo_stats_init(struct vmdemo_store *store);
 void vmdemo_stats_exit(void);
 
 /**
+ * vmdemo_stats_enabled() - are fault statistics being collected?
+ *
+ * Return: the state of the module parameter "stats".
+ */
+static inline bool vmdemo_stats_enabled(void)
+{
+	return static_branch_likely(&vmdemo_stats_on);
+}
+
+/**
  * vmdemo_count() - add to an event counter
  * @item: the counter
  * @n: how much to add
@@ -141,7 +151,7 @@ void vmdemo_stats_exit(void);
  */
 static inline void vmdemo_count(enum vmdemo_stat item, unsigned long n)
 {
-	if (static_branch_likely(&vmdemo_stats_on))
+	if (vmdemo_stats_enabled())
 		this_cpu_add(vmdemo_pcpu_stats.count[item], n);
 }
 
@@ -165,7 +175,7 @@ static inline void vmdemo_page_count(enum vmdemo_stat item, unsigned long n)
  */
 static inline u64 vmdemo_clock(void)
 {
-	if (static_branch_likely(&vmdemo_stats_on))
+	if (vmdemo_stats_enabled())
 		return local_clock();
 	return 0;
 }
@@ -178,7 +188,7 @@ static inline void vmdemo_count_latency(u64 start)
 {
 	u64 ns;
 
-	if (!static_branch_likely(&vmdemo_stats_on) || !start)
+	if (!vmdemo_stats_enabled() || !start)
 		return;
 	ns = local_clock() - start;
 	/* local_clock() of two CPUs may disagree if the task migrated. */

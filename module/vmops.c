@@ -71,6 +71,8 @@ static vm_fault_t vmdemo_fault(struct vm_fault *vmf)
  * address is that page: its answer for the copy is exactly whether it
  * mapped that page, and map_pages_mapped is exact under any concurrency.
  * Only the answer for the real faulting address goes back to the caller.
+ * That exactness has a price, so it is paid only while statistics or the
+ * vmdemo_map_pages trace event are on.
  *
  * filemap_map_pages() takes rcu_read_lock() itself around its lockless
  * xarray walk and the page table lock around each entry, never sleeps and
@@ -86,6 +88,14 @@ static vm_fault_t vmdemo_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff,
 	struct vm_fault sub;
 	vm_fault_t ret = 0;
 	pgoff_t pgoff;
+
+	/*
+	 * The per-page calls cost about half as much again as the mapping
+	 * itself (scripts/bench).  When nobody counts or traces, map the
+	 * whole window in one call, as filemap-backed files do.
+	 */
+	if (!vmdemo_stats_enabled() && !trace_vmdemo_map_pages_enabled())
+		return filemap_map_pages(vmf, start_pgoff, end_pgoff);
 
 	for (pgoff = start_pgoff; pgoff <= end_pgoff; pgoff++) {
 		unsigned long addr = vma->vm_start +
