@@ -6,6 +6,7 @@
 #                     suite in the VM on Debian 12's, bookworm-backports' and
 #                     sid's kernels (scripts/check)
 #   make check-quick  the suite on the default kernel only
+#   make bench        the fault-path benchmark in the VM (scripts/bench)
 #   make install      the module (modules_install), the vmdemo command, its
 #                     demos and man page; make uninstall removes them
 #   make shell        interactive shell in the VM with the module loaded
@@ -27,7 +28,7 @@ have_userspace := $(wildcard userspace/Makefile)
 have_tests := $(wildcard tests/Makefile)
 
 .PHONY: all module userspace tests deps demo check check-quick shell clean \
-	install uninstall \
+	install uninstall bench \
 	sparse checkpatch
 
 all: module userspace tests
@@ -45,6 +46,7 @@ userspace:
 ifneq ($(have_userspace),)
 	@echo "==> building userspace tools"
 	$(MAKE) -C userspace
+	$(MAKE) -C userspace/bench
 endif
 
 tests:
@@ -65,6 +67,10 @@ check: deps
 check-quick: deps
 	@$(MAKE) --no-print-directory all
 	@KVER=$(KVER) scripts/check --quick
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/bench --kver $(KVER)
 
 install: module userspace
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
@@ -98,6 +104,7 @@ clean:
 	fi
 ifneq ($(have_userspace),)
 	$(MAKE) -C userspace clean
+	$(MAKE) -C userspace/bench clean
 endif
 ifneq ($(have_tests),)
 	$(MAKE) -C tests clean
