@@ -42,3 +42,18 @@ kvm_works() {
 	fi
 	[[ $(cat "$file") == yes ]]
 }
+
+# build_module KDIR OUTDIR: build vmdemo.ko against the kernel tree KDIR in
+# OUTDIR, a copy of the module's sources (so module/vmdemo.ko, built for the
+# default kernel, stays as it is); prints the path of the .ko.  The build's
+# output goes to stderr.
+build_module() {
+	local kdir=$1 out=$2
+	rm -rf "$out"
+	mkdir -p "$out/module"
+	cp -r "$VMDEMO_ROOT/Kbuild" "$VMDEMO_ROOT/include" "$out/"
+	cp "$VMDEMO_ROOT"/module/Kbuild "$VMDEMO_ROOT"/module/*.[ch] "$out/module/"
+	make -s -C "$kdir" M="$out" modules >&2 || return 1
+	[[ -f $out/module/vmdemo.ko ]] || return 1
+	printf '%s\n' "$out/module/vmdemo.ko"
+}
