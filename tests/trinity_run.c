@@ -22,8 +22,8 @@
  * A kernel splat also fails the whole run (scripts/kernel-health).
  *
  * Environment:
- *   VMDEMO_TEST_TRINITY_CALLS    system calls to make (default 200000)
- *   VMDEMO_TEST_TRINITY_TIMEOUT  seconds trinity may take (default 200)
+ *   VMDEMO_TEST_TRINITY_CALLS    system calls to make (default 100000)
+ *   VMDEMO_TEST_TRINITY_TIMEOUT  seconds trinity may take (default 250)
  *   VMDEMO_TEST_TRINITY_SEED     random seed (default: from the clock;
  *                                printed, to repeat a run)
  *   VMDEMO_TEST_TRINITY_CHILDREN trinity's child processes (default 4)
@@ -408,8 +408,8 @@ static bool device_works(uint64_t size)
 
 int main(void)
 {
-	long ncalls = env_long("VMDEMO_TEST_TRINITY_CALLS", 200000);
-	long limit = env_long("VMDEMO_TEST_TRINITY_TIMEOUT", 200);
+	long ncalls = env_long("VMDEMO_TEST_TRINITY_CALLS", 100000);
+	long limit = env_long("VMDEMO_TEST_TRINITY_TIMEOUT", 250);
 	long children = env_long("VMDEMO_TEST_TRINITY_CHILDREN", 4);
 	long seed = env_long("VMDEMO_TEST_TRINITY_SEED",
 			     (long)(time(NULL) % 1000000000) + 1);
