@@ -167,7 +167,8 @@ static const struct vm_operations_struct vmdemo_vm_ops = {
  * @vma: the mapping being created by mmap()
  * @store: the store it maps
  *
- * No VM_PFNMAP, VM_MIXEDMAP, VM_IO or VM_DONTEXPAND: the pages are
+ * No special vm_flags (no raw PFN or mixed mapping, no VM_IO, nothing
+ * that forbids expanding the mapping): the pages are
  * ordinary page cache pages, so copy-on-write, mremap(), mlock(), GUP and
  * /proc/PID/mem work on them as on any file mapping.
  */
