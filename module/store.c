@@ -161,6 +161,15 @@ static int vmdemo_store_add_folio(struct vmdemo_store *store, pgoff_t index,
 	struct folio *folio;
 	int err;
 
+	/*
+	 * Past the end, fail before allocating: a page would be zeroed for
+	 * nothing, and a failed allocation would turn SIGBUS into
+	 * VM_FAULT_OOM, which the core mm retries.  Checked again below,
+	 * where a shrink cannot race.
+	 */
+	if (index >= vmdemo_store_pages(store))
+		return -ENXIO;
+
 	folio = folio_alloc(gfp | __GFP_ZERO, 0);
 	if (!folio)
 		return -ENOMEM;
