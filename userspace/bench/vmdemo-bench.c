@@ -42,9 +42,9 @@
  * (/proc/slabinfo before and after filling M pages with write(); each
  * reading after an RCU grace period, since xarray nodes are freed through
  * RCU, and after shrinking every cache, since SLUB counts the free objects
- * of per-CPU slabs as in use), and the cold/warm/fault-around lines with
- * the module's statistics on and off (and the COW line, which also calls
- * .fault once per page).
+ * of per-CPU slabs as in use), and every line that faults with the
+ * module's statistics on and off (cold, warm, fault-around, COW,
+ * MAP_POPULATE and streaming through a mapping).
  *
  * It changes the device's size and contents (restoring the size, not the
  * contents), fault_around_bytes and the "stats" parameter (both restored).
@@ -704,6 +704,8 @@ static struct stats_line stats_lines[] = {
 	{ .key = "warm-read", .title = "warm read fault, fault-around off", .fn = m_warm_read },
 	{ .key = "faultaround", .title = "sequential read, fault-around on", .fn = m_faultaround },
 	{ .key = "cow-write", .title = "first write, MAP_PRIVATE (COW)", .fn = m_cow_write },
+	{ .key = "populate", .title = "MAP_POPULATE, resident", .fn = m_populate },
+	{ .key = "stream-mmap", .title = "stream whole file: mmap", .fn = m_stream_mmap },
 };
 #define NSTATS (sizeof(stats_lines) / sizeof(stats_lines[0]))
 static bool stats_ran;
