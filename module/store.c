@@ -323,6 +323,20 @@ ssize_t vmdemo_store_read(struct vmdemo_store *store, loff_t *pos,
 
 		index = *pos >> PAGE_SHIFT;
 		folio = vmdemo_find_folio(store->mapping, index);
+		/*
+		 * A shrink writes i_size before it removes pages.  Read the
+		 * size again after the lookup, as filemap_read() does: a page
+		 * cut off since the first check must end the read, not read
+		 * as a hole past the new end.
+		 */
+		smp_rmb();
+		size = vmdemo_store_size(store);
+		if (*pos >= size) {
+			if (folio)
+				folio_put(folio);
+			break;
+		}
+		bytes = min_t(u64, bytes, size - *pos);
 		if (folio) {
 			copied = copy_page_to_iter(folio_file_page(folio, index),
 						   offset, bytes, to);
