@@ -126,21 +126,29 @@ vmdemo_default_unmapped_area(struct file *file, unsigned long addr,
 #define VMDEMO_VMF_TAIL	offsetof(struct vm_fault, flags)
 
 static_assert(offsetof(struct vm_fault, address) < VMDEMO_VMF_TAIL);
+static_assert(offsetof(struct vm_fault, real_address) < VMDEMO_VMF_TAIL);
+static_assert(offsetof(struct vm_fault, pgoff) < VMDEMO_VMF_TAIL);
 static_assert(offsetof(struct vm_fault, prealloc_pte) > VMDEMO_VMF_TAIL);
 
 /**
- * vmdemo_vmf_clone_at() - copy a struct vm_fault for another address
+ * vmdemo_vmf_clone_at() - copy a struct vm_fault for another page
  * @dst: the copy
  * @src: the fault being handled
  * @address: page-aligned user address the copy describes
+ * @pgoff: the page's offset in the file
+ *
+ * The copy describes a fault at @address in every field that says where
+ * the fault is, so that nothing in it contradicts itself.
  */
 static inline void vmdemo_vmf_clone_at(struct vm_fault *dst,
 				       const struct vm_fault *src,
-				       unsigned long address)
+				       unsigned long address, pgoff_t pgoff)
 {
 	memcpy(dst, src, sizeof(*dst));
-	/* The member is const to fault handlers, not to this private copy. */
+	/* The members are const to fault handlers, not to this private copy. */
 	memcpy((void *)&dst->address, &address, sizeof(address));
+	memcpy((void *)&dst->real_address, &address, sizeof(address));
+	memcpy((void *)&dst->pgoff, &pgoff, sizeof(pgoff));
 }
 
 /**

@@ -101,7 +101,7 @@ static vm_fault_t vmdemo_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff,
 		unsigned long addr = vma->vm_start +
 				     ((pgoff - vma->vm_pgoff) << PAGE_SHIFT);
 
-		vmdemo_vmf_clone_at(&sub, vmf, addr);
+		vmdemo_vmf_clone_at(&sub, vmf, addr, pgoff);
 		if (filemap_map_pages(&sub, pgoff, pgoff) & VM_FAULT_NOPAGE) {
 			mapped++;
 			if (addr == vmf->address)
