@@ -161,7 +161,12 @@ static inline void vmdemo_count(enum vmdemo_stat item, unsigned long n)
  * @n: number of pages
  *
  * Always counted, whatever the "stats" parameter says, so that
- * pages_allocated - pages_freed keeps tracking pages_resident.
+ * pages_allocated - pages_freed equals pages_resident whenever no page is
+ * entering or leaving the cache, counting from an empty device and the
+ * last reset before it (a reset zeroes the totals, not the pages).  The
+ * counters are summed one CPU at a time, so a reading taken while pages
+ * come and go, or while a fault adds to two counters, may see one
+ * counter's add and not the other's.
  */
 static inline void vmdemo_page_count(enum vmdemo_stat item, unsigned long n)
 {
