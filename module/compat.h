@@ -68,6 +68,32 @@ static inline struct folio *vmdemo_lock_folio(struct address_space *mapping,
 							FGP_LOCK, 0));
 }
 
+/*
+ * A memory error in a page of the cache (memory_failure()).  Returning 0
+ * keeps the page where it is, as shmem does: removing it would turn its
+ * bytes into a hole that reads back as zeroes.  memory_failure() has
+ * marked it poisoned and unmapped it; faults on it then raise SIGBUS (the
+ * core mm checks), and read() and write() fail with EIO (store.c).  The
+ * method changed from a page to a folio in 6.8.
+ */
+#ifdef VMDEMO_HAVE_ERROR_REMOVE_FOLIO
+static inline int vmdemo_keep_poisoned(struct address_space *mapping,
+				       struct folio *folio)
+{
+	return 0;
+}
+
+#define VMDEMO_AOPS_ERROR_REMOVE	.error_remove_folio = vmdemo_keep_poisoned
+#else
+static inline int vmdemo_keep_poisoned(struct address_space *mapping,
+				       struct page *page)
+{
+	return 0;
+}
+
+#define VMDEMO_AOPS_ERROR_REMOVE	.error_remove_page = vmdemo_keep_poisoned
+#endif
+
 /**
  * vmdemo_copy_from_iter_atomic() - copy into a page cache page, no faults
  * @folio: destination folio (order 0 in vmdemo)

@@ -94,6 +94,7 @@ static const struct address_space_operations vmdemo_aops = {
 	.dirty_folio	= noop_dirty_folio,
 	.free_folio	= vmdemo_free_folio,
 	.migrate_folio	= migrate_folio,
+	VMDEMO_AOPS_ERROR_REMOVE,
 };
 
 /**
@@ -302,7 +303,8 @@ int vmdemo_store_punch_hole(struct vmdemo_store *store, u64 offset,
  * Holes read as zeroes without allocating.  No lock is held while
  * copying, so the destination may be a mapping of the device itself.
  *
- * Return: bytes copied (0 at or past the end), or -EFAULT if none could be.
+ * Return: bytes copied (0 at or past the end); if none could be, -EFAULT,
+ * or -EIO for a page with a memory error.
  */
 ssize_t vmdemo_store_read(struct vmdemo_store *store, loff_t *pos,
 			  struct iov_iter *to)
@@ -337,6 +339,11 @@ ssize_t vmdemo_store_read(struct vmdemo_store *store, loff_t *pos,
 			break;
 		}
 		bytes = min_t(u64, bytes, size - *pos);
+		/* A memory error: EIO, as tmpfs, never the broken bytes. */
+		if (folio && PageHWPoison(folio_file_page(folio, index))) {
+			folio_put(folio);
+			return done ? done : -EIO;
+		}
 		if (folio) {
 			copied = copy_page_to_iter(folio_file_page(folio, index),
 						   offset, bytes, to);
@@ -367,7 +374,8 @@ ssize_t vmdemo_store_read(struct vmdemo_store *store, loff_t *pos,
  * as generic_perform_write() does.
  *
  * Return: bytes written; -ENOSPC if @pos is at or past the end; -EFAULT,
- * -ENOMEM if nothing could be written.
+ * -ENOMEM, or -EIO (a page with a memory error) if nothing could be
+ * written.
  */
 ssize_t vmdemo_store_write(struct vmdemo_store *store, loff_t *pos,
 			   struct iov_iter *from)
@@ -396,6 +404,13 @@ ssize_t vmdemo_store_write(struct vmdemo_store *store, loff_t *pos,
 		if (err) {
 			if (err == -ENXIO)
 				err = -ENOSPC;
+			break;
+		}
+
+		if (PageHWPoison(folio_file_page(folio, index))) {
+			folio_unlock(folio);
+			folio_put(folio);
+			err = -EIO;
 			break;
 		}
 
