@@ -34,34 +34,55 @@ static int touch_in_child(volatile uint8_t *p)
 	return WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 }
 
+/*
+ * Poison page @victim of @t from a child that maps and touches it.  Newer
+ * kernels (seen on 6.12) also send the injecting process SIGBUS, as if it
+ * had consumed the error, so the child takes that and the test does not.
+ * memory_failure() marks the page poisoned first; it then calls the
+ * outcome "Failed" (EBUSY) on the device, because it expects only shmem
+ * to keep such a page in its cache.  The page is poisoned all the same.
+ *
+ * Return: 0 if the page is poisoned, else the errno madvise() gave.
+ */
+static int poison_in_child(const struct target *t, int victim)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		volatile uint8_t *c = map_target(t, pages(victim + 1), RW,
+						 MAP_SHARED, 0);
+
+		if (c == MAP_FAILED)
+			_exit(100);
+		(void)c[pages(victim)];
+		if (!madvise((void *)(c + pages(victim)), pagesz, MADV_HWPOISON))
+			_exit(0);
+		_exit(errno == EBUSY && target_is_device(t) ? 0 :
+		      errno < 100 ? errno : 100);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return ECHILD;
+	if (WIFSIGNALED(status))
+		return WTERMSIG(status) == SIGBUS ? 0 : ECHILD;
+	return WEXITSTATUS(status);
+}
+
 TEST_F(hwpoison, read_write_fail_with_eio_and_access_raises_sigbus)
 {
-	uint8_t buf[64], *p, *q;
-	int i;
+	uint8_t buf[64], *q;
+	int i, err;
 
 	ASSERT_EQ(0, target_set_size(&self->t, pages(NPAGES)));
 	memset(buf, 'A', sizeof(buf));
 	for (i = 0; i < NPAGES; i++)
 		ASSERT_EQ((ssize_t)sizeof(buf),
 			  pwrite(self->t.fd, buf, sizeof(buf), pages(i)));
-	p = map_target(&self->t, pages(NPAGES), RW, MAP_SHARED, 0);
-	ASSERT_MAPPED(p);
-	ASSERT_EQ('A', p[pages(VICTIM)]);
 
-	/*
-	 * memory_failure() marks the page poisoned first.  It then calls
-	 * the outcome "Failed" (EBUSY) on the device, because it expects
-	 * only shmem to keep such a page in its cache; the page is poisoned
-	 * all the same, which is what the checks below see.
-	 */
-	if (madvise(p + pages(VICTIM), pagesz, MADV_HWPOISON) &&
-	    !(errno == EBUSY && target_is_device(&self->t))) {
-		int err = errno;
-
-		munmap(p, pages(NPAGES));
+	err = poison_in_child(&self->t, VICTIM);
+	if (err)
 		SKIP(return, "madvise(MADV_HWPOISON): %s (needs root and CONFIG_MEMORY_FAILURE)",
 		     strerror(err));
-	}
 
 	errno = 0;
 	EXPECT_EQ(-1, pread(self->t.fd, buf, sizeof(buf), pages(VICTIM)));
@@ -70,8 +91,7 @@ TEST_F(hwpoison, read_write_fail_with_eio_and_access_raises_sigbus)
 	EXPECT_EQ(-1, pwrite(self->t.fd, buf, sizeof(buf), pages(VICTIM)));
 	EXPECT_EQ(EIO, errno);
 
-	/* The old mapping and a new one both refuse the page. */
-	EXPECT_EQ(SIGBUS, touch_in_child(p + pages(VICTIM)));
+	/* A new mapping refuses the page. */
 	q = map_target(&self->t, pages(NPAGES), PROT_READ, MAP_SHARED, 0);
 	ASSERT_MAPPED(q);
 	EXPECT_EQ(SIGBUS, touch_in_child(q + pages(VICTIM)));
@@ -87,7 +107,6 @@ TEST_F(hwpoison, read_write_fail_with_eio_and_access_raises_sigbus)
 		EXPECT_EQ('A', q[pages(i)]) TH_LOG("page %d, mapped", i);
 	}
 	munmap(q, pages(NPAGES));
-	munmap(p, pages(NPAGES));
 }
 
 CONFORM_MAIN()
