@@ -339,14 +339,15 @@ ssize_t vmdemo_store_read(struct vmdemo_store *store, loff_t *pos,
 			break;
 		}
 		bytes = min_t(u64, bytes, size - *pos);
-		/* A memory error: EIO, as tmpfs, never the broken bytes. */
-		if (folio && PageHWPoison(folio_file_page(folio, index))) {
-			folio_put(folio);
-			return done ? done : -EIO;
-		}
 		if (folio) {
-			copied = copy_page_to_iter(folio_file_page(folio, index),
-						   offset, bytes, to);
+			struct page *page = folio_file_page(folio, index);
+
+			/* A memory error: EIO, as tmpfs, never the bad bytes. */
+			if (PageHWPoison(page)) {
+				folio_put(folio);
+				return done ? done : -EIO;
+			}
+			copied = copy_page_to_iter(page, offset, bytes, to);
 			folio_put(folio);
 		} else {
 			copied = iov_iter_zero(bytes, to);
