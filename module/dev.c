@@ -134,6 +134,8 @@ static long vmdemo_ioctl(struct file *file, unsigned int cmd,
 			return -EBADF;
 		if (copy_from_user(&range, argp, sizeof(range)))
 			return -EFAULT;
+		if (range.flags)
+			return -EINVAL;
 		return vmdemo_store_punch_hole(store, range.offset,
 					       range.length);
 

@@ -8,6 +8,9 @@
 
 #include <stdint.h>
 
+/* Where the module keeps its statistics; debugfs is not ABI. */
+#define VMDEMO_DEBUGFS_DIR	"/sys/kernel/debug/vmdemo"
+
 /* The counters of /sys/kernel/debug/vmdemo/stats, in the file's order. */
 enum counter {
 	C_MMAPS,

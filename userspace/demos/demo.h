@@ -18,6 +18,9 @@
 /* The kernel's default: up to 16 pages of 4 KiB mapped per read fault. */
 #define FAULT_AROUND_ON		65536
 
+/* The module's statistics (debugfs is not ABI: not in the uapi header). */
+#define VMDEMO_DEBUGFS_DIR	"/sys/kernel/debug/vmdemo"
+
 /* One reading of VMDEMO_DEBUGFS_DIR/stats (or the difference of two). */
 struct stats {
 	long long mmaps, vma_opens, vma_closes;

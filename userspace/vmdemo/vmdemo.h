@@ -27,6 +27,8 @@
 #define SYSFS_MODULE_DIR	"/sys/module/vmdemo"
 #define STATS_PARAM_PATH	SYSFS_MODULE_DIR "/parameters/stats"
 #define FAULT_AROUND_PATH	"/sys/kernel/debug/fault_around_bytes"
+/* The module's statistics; debugfs is not ABI, so not in the uapi header. */
+#define VMDEMO_DEBUGFS_DIR	"/sys/kernel/debug/vmdemo"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 

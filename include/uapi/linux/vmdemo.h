@@ -13,17 +13,17 @@
 /* The device node created by the misc device. */
 #define VMDEMO_DEVICE_PATH	"/dev/vmdemo"
 
-/* The debugfs directory holding the statistics. */
-#define VMDEMO_DEBUGFS_DIR	"/sys/kernel/debug/vmdemo"
-
 /**
  * struct vmdemo_range - a byte range of the device
  * @offset: first byte of the range
  * @length: number of bytes in the range; must not be zero
+ * @flags: none are defined yet; must be zero (EINVAL otherwise), so that
+ *	later versions can give it meaning
  */
 struct vmdemo_range {
 	__u64 offset;
 	__u64 length;
+	__u64 flags;
 };
 
 /**
@@ -54,7 +54,8 @@ struct vmdemo_info {
 /*
  * Zero a range, like fallocate(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE)
  * on a tmpfs file: whole pages are freed, partial pages zeroed in place.
- * EINVAL for an empty range, one that overflows or ends past the size.
+ * EINVAL for an empty range, one that overflows or ends past the size,
+ * or nonzero flags.
  */
 #define VMDEMO_IOC_PUNCH_HOLE	_IOW(VMDEMO_IOC_MAGIC, 0x02, struct vmdemo_range)
 /* Read struct vmdemo_info. */
