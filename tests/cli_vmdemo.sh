@@ -180,9 +180,9 @@ verdict "load (from \$VMDEMO_KO), default parameters: exit 0" \
 	'[ $rc = 0 ] && loaded && [ -c $DEV ] && out "VMDEMO_KO"'
 
 # --- info, resize, punch ----------------------------------------------------
-# The default max_size: half of the RAM (MemTotal is the kernel's
-# totalram_pages), at most 1 GiB.
-default_max=$(awk '/^MemTotal:/ { b = $2 * 512; if (b > 1073741824) b = 1073741824; printf "%d", b }' /proc/meminfo)
+# The default max_size: half of the RAM's pages (MemTotal is the kernel's
+# totalram_pages, in KiB), at most 1 GiB.
+default_max=$(awk '/^MemTotal:/ { b = int($2 / 8) * 4096; if (b > 1073741824) b = 1073741824; printf "%d", b }' /proc/meminfo)
 run vmdemo info
 verdict "info: default size, max size (half of RAM, at most 1 GiB), page size, version, device" \
 	'[ $rc = 0 ] && out "^size  *16 MiB (16777216 bytes, 4096 pages)" &&
