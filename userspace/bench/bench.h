@@ -12,6 +12,7 @@
  *                 the repetitions of one line on each memory
  *   lines.c       the single-threaded lines of the main table
  *   threads.c     cold faults from several threads (scaling)
+ *   contend.c     threads faulting the same pages with fault-around
  *   meta.c        slab memory per resident page
  *   statsparam.c  the device's faulting lines with stats=Y and stats=N
  *   table.c       the table (text)
@@ -32,6 +33,7 @@
 #define STREAM_CHUNK		(128 << 10)
 #define PATTERN_MUL		0x9e3779b97f4a7c15ULL
 #define PATTERN_SEED		0x5eed0000cafef00dULL
+#define CONTEND_ROUNDS		4
 
 enum kind { DEV, TMPFS, ANON, NKINDS };
 extern const char *const kind_name[NKINDS];
@@ -119,6 +121,7 @@ static inline uint64_t pattern_word(uint64_t w)
 }
 
 /* series.c */
+extern size_t sample_pages;
 double now_ns(void);
 double quantile(const struct series *s, double q);
 double median(const struct series *s);
@@ -131,6 +134,7 @@ void run_series(const bool applies[NKINDS], struct series s[NKINDS],
 /* lines.c */
 extern struct line lines[];
 extern const size_t nlines;
+struct line *find_line(const char *key);
 double m_cold_write(enum kind k);
 double m_warm_read(enum kind k);
 double m_faultaround(enum kind k);
@@ -142,6 +146,12 @@ double m_stream_mmap(enum kind k);
 extern struct scale_row scale_rows[8];
 extern int nscale;
 void run_scaling(const int *nthreads, int n);
+
+/* contend.c */
+extern int contend_threads;
+extern char contend_title[40];
+void contend_setup(void);
+double m_contend_read(enum kind k);
 
 /* meta.c */
 extern struct meta meta[NKINDS];

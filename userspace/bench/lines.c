@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The single-threaded lines of the main table, and the table of lines.
+ * The single-threaded lines of the main table, and the table of all its
+ * lines (contend.c measures one more).
  * Each measurement takes one sample on one memory and returns the time of
  * its loop in ns per page; the loop is checked against a checksum.  Every
  * mapping is fresh and unmapped after the sample, so resident pages are
@@ -154,6 +155,8 @@ struct line lines[] = {
 	  .applies = { true, true, false } },
 	{ .key = "faultaround", .title = "sequential read, fault-around on", .fn = m_faultaround,
 	  .applies = { true, true, false } },
+	{ .key = "contend-read", .title = contend_title, .fn = m_contend_read,
+	  .applies = { true, true, false } },
 	{ .key = "cow-write", .title = "first write, MAP_PRIVATE (COW)", .fn = m_cow_write,
 	  .applies = { true, true, false } },
 	{ .key = "populate", .title = "MAP_POPULATE, resident", .fn = m_populate,
@@ -164,3 +167,13 @@ struct line lines[] = {
 	  .applies = { true, true, false } },
 };
 const size_t nlines = sizeof(lines) / sizeof(lines[0]);
+
+struct line *find_line(const char *key)
+{
+	size_t l;
+
+	for (l = 0; l < nlines; l++)
+		if (!strcmp(lines[l].key, key))
+			return &lines[l];
+	return NULL;
+}

@@ -29,6 +29,9 @@
  *                 one fault per page
  *   faultaround   the same with the kernel's fault-around as found (64 KiB
  *                 by default: one fault maps up to 16 pages)
+ *   contend-read  the same from 4 threads (--contend-threads) at once, each
+ *                 with its own mapping of the same pages, MADV_DONTNEED
+ *                 between rounds: wall time per page read (contend.c)
  *   cow-write     first write to each page of a fresh MAP_PRIVATE mapping
  *                 of resident pages: copy-on-write from the cache
  *   populate      mmap(MAP_SHARED|MAP_POPULATE) of the whole file, pages
@@ -43,8 +46,8 @@
  * reading after an RCU grace period, since xarray nodes are freed through
  * RCU, and after shrinking every cache, since SLUB counts the free objects
  * of per-CPU slabs as in use), and every line that faults with the
- * module's statistics on and off (cold, warm, fault-around, COW,
- * MAP_POPULATE and streaming through a mapping).
+ * module's statistics on and off (cold, warm, fault-around, contended
+ * fault-around, COW, MAP_POPULATE and streaming through a mapping).
  *
  * It changes the device's size and contents (restoring the size, not the
  * contents), fault_around_bytes and the "stats" parameter (both restored).
@@ -83,9 +86,11 @@ static void usage(int rc)
 "  --reps R         repetitions per line (default 9; at most %d)\n"
 "  --meta-pages M   resident pages for the metadata line (default 32768)\n"
 "  --threads LIST   thread counts for the scaling lines (default 1,2[,nCPU])\n"
+"  --contend-threads T\n"
+"                   threads reading the same pages in contend-read (default 4)\n"
 "  --only LIST      run only these (comma separated): cold-write, warm-read,\n"
-"                   faultaround, cow-write, populate, stream-read, stream-mmap,\n"
-"                   scaling, metadata, stats\n"
+"                   faultaround, contend-read, cow-write, populate,\n"
+"                   stream-read, stream-mmap, scaling, metadata, stats\n"
 "  --targets LIST   measure only these of device,tmpfs,anon (default all)\n"
 "  --no-anon        the same as --targets device,tmpfs\n"
 "  --dev PATH       the device (default %s)\n"
@@ -156,6 +161,16 @@ static bool selected(const char *key)
 	return false;
 }
 
+/* A thread count, 1 to MAX_THREADS. */
+static int parse_count(const char *s, const char *what)
+{
+	size_t v = parse_size(s, what);
+
+	if (v > MAX_THREADS)
+		die("%s: at most %d", what, MAX_THREADS);
+	return v;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -163,6 +178,7 @@ int main(int argc, char **argv)
 		{ "reps", required_argument, NULL, 'r' },
 		{ "meta-pages", required_argument, NULL, 'm' },
 		{ "threads", required_argument, NULL, 't' },
+		{ "contend-threads", required_argument, NULL, 'c' },
 		{ "only", required_argument, NULL, 'o' },
 		{ "no-anon", no_argument, NULL, 'A' },
 		{ "targets", required_argument, NULL, 'T' },
@@ -189,6 +205,7 @@ int main(int argc, char **argv)
 		case 'r': reps = parse_size(optarg, "--reps"); break;
 		case 'm': meta_pages = parse_size(optarg, "--meta-pages"); break;
 		case 't': parse_threads(optarg); break;
+		case 'c': contend_threads = parse_count(optarg, "--contend-threads"); break;
 		case 'o': only = optarg; break;
 		case 'A': use[ANON] = false; break;
 		case 'T': parse_targets(optarg); break;
@@ -212,6 +229,7 @@ int main(int argc, char **argv)
 		die("--reps: at most %d", MAX_REPS);
 	if (npages < 2)
 		die("--pages: at least 2");
+	contend_setup();
 	if (!nthreads_n) {
 		nthreads_list[nthreads_n++] = 1;
 		nthreads_list[nthreads_n++] = 2;

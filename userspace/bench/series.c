@@ -12,6 +12,12 @@
 
 #include "bench.h"
 
+/*
+ * Pages the sample read or wrote, for its faults per page: npages unless
+ * the measurement says otherwise.
+ */
+size_t sample_pages;
+
 double now_ns(void)
 {
 	struct timespec ts;
@@ -71,7 +77,8 @@ static long minflt(void)
 /*
  * Run fn on each kind that applies, REPS times, rotating the order; f
  * gets the page faults per page of each sample (setup and checks do not
- * fault: the checks read pages the timed loop mapped).
+ * fault: the checks read pages the timed loop mapped), per page of the
+ * file, or per page read where fn sets sample_pages.
  */
 void run_series(const bool applies[NKINDS], struct series s[NKINDS],
 		struct series f[NKINDS], double (*fn)(enum kind k))
@@ -91,8 +98,9 @@ void run_series(const bool applies[NKINDS], struct series s[NKINDS],
 
 			long f0 = minflt();
 
+			sample_pages = npages;
 			s[k].v[s[k].n++] = fn(k);
-			f[k].v[f[k].n++] = (double)(minflt() - f0) / npages;
+			f[k].v[f[k].n++] = (double)(minflt() - f0) / sample_pages;
 		}
 		say(".");
 	}

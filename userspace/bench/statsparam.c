@@ -4,7 +4,8 @@
  * device with the module's parameter stats=Y and stats=N (written to
  * /sys/module/vmdemo/parameters/stats) and on tmpfs, the three columns
  * rotating from one repetition to the next.  The parameter is put back
- * afterwards.
+ * afterwards.  The lines are those of the main table that fault (all but
+ * stream-read).
  */
 #include "bench.h"
 
@@ -12,6 +13,7 @@ struct stats_line stats_lines[] = {
 	{ .key = "cold-write", .title = "cold write fault, MAP_SHARED", .fn = m_cold_write },
 	{ .key = "warm-read", .title = "warm read fault, fault-around off", .fn = m_warm_read },
 	{ .key = "faultaround", .title = "sequential read, fault-around on", .fn = m_faultaround },
+	{ .key = "contend-read", .title = contend_title, .fn = m_contend_read },
 	{ .key = "cow-write", .title = "first write, MAP_PRIVATE (COW)", .fn = m_cow_write },
 	{ .key = "populate", .title = "MAP_POPULATE, resident", .fn = m_populate },
 	{ .key = "stream-mmap", .title = "stream whole file: mmap", .fn = m_stream_mmap },

@@ -74,6 +74,18 @@ bool under_tcg(void)
 	return qemu && hyp;
 }
 
+/* Line a's median over line b's, on the device and on tmpfs. */
+static void ratio_note(FILE *out, const char *what, const char *a, const char *b)
+{
+	const struct line *A = find_line(a), *B = find_line(b);
+
+	if (!A->ran || !B->ran)
+		return;
+	fprintf(out, "%-36s device %.2f, tmpfs %.2f\n", what,
+		median(&A->s[DEV]) / median(&B->s[DEV]),
+		median(&A->s[TMPFS]) / median(&B->s[TMPFS]));
+}
+
 void print_table(FILE *out)
 {
 	char a[48], b[48], c[48], d[48], e[48];
@@ -94,7 +106,12 @@ void print_table(FILE *out)
 		fprintf(out, "NOTE: under any VM, absolute times say little; compare the ratios.\n");
 	fprintf(out, "ns per page: median [min..max]; device/tmpfs: ratio of the medians [min..max of the\n"
 	       "per-repetition ratios], then the ratio of the minima (the least disturbed samples);\n"
-	       "faults/page: page faults the loop took per page (getrusage), device/tmpfs[/anon]\n\n");
+	       "faults/page: page faults the loop took per page (getrusage), device/tmpfs[/anon]\n");
+	if (find_line("contend-read")->ran)
+		fprintf(out, "contend-read: %d threads on %d CPUs read the same pages at once, each through its own\n"
+			"mapping, %d rounds a sample, MADV_DONTNEED between: wall ns (and faults) per page read\n",
+			contend_threads, ncpus, CONTEND_ROUNDS);
+	fputc('\n', out);
 
 	for (l = 0; l < nlines; l++)
 		if (lines[l].ran) {
@@ -114,10 +131,8 @@ void print_table(FILE *out)
 		fault_cell(e, sizeof(e), L->f);
 		fprintf(out, "%-36s %-22s %-22s %-22s %-26s %s\n", L->title, a, b, c, d, e);
 	}
-	if (lines[5].ran && lines[6].ran)
-		fprintf(out, "%-36s device %.2f, tmpfs %.2f\n", "  streaming: mmap/read() time",
-		       median(&lines[6].s[DEV]) / median(&lines[5].s[DEV]),
-		       median(&lines[6].s[TMPFS]) / median(&lines[5].s[TMPFS]));
+	ratio_note(out, "  streaming: mmap/read() time", "stream-mmap", "stream-read");
+	ratio_note(out, "  contend-read/faultaround time", "contend-read", "faultaround");
 
 	if (nscale) {
 		fprintf(out, "\nscaling: cold write faults, MAP_SHARED, threads on disjoint ranges (wall ns per page; speed-up vs 1 thread)\n");
