@@ -5,8 +5,9 @@
 # run by the suite.  It checks that the benchmark
 # runs, that every checksum matched, that the loops faulted as each line
 # says (warm-read: one fault per page; fault-around: far fewer, also from
-# several threads on the same pages, every round), that the statistics
-# table has contend-read, and that fault_around_bytes, the stats parameter and the device's
+# several threads on the same pages, every round; cold-write-busy: as
+# many as cold-write), that the statistics table has the two lines added
+# last, and that fault_around_bytes, the stats parameter and the device's
 # size are put back.  It does not judge the timings: under emulation they mean little.
 # Prints TAP; exits 1 if a test failed.  Skips if vmdemo-bench is not in
 # PATH (userspace/bench not built or not put in the guest).
@@ -25,7 +26,7 @@ if ! command -v vmdemo-bench >/dev/null 2>&1; then
 	echo "1..0 # SKIP vmdemo-bench is not in this VM"
 	exit 0
 fi
-echo "1..7"
+echo "1..8"
 
 ok() {
 	n=$((n + 1))
@@ -81,9 +82,15 @@ ctmp=$(faults_per_page contend-read tmpfs)
 	exit !(d >= 0.5 / w && d <= 1.5 / w && t >= 0.5 / w && t <= 1.5 / w) }'
 ok $? "contend-read: $cdev (device), $ctmp (tmpfs) faults per page read, every round"
 
-# The statistics table measures it too.
-grep -q '"key": "contend-read", "device_stats_Y"' "$T/bench.json"
-ok $? "the statistics table has contend-read"
+# With every CPU spinning, the cold write loop faults just as it does alone.
+bdev=$(faults_per_page cold-write-busy device)
+[ -n "$bdev" ] && [ "$bdev" = "$(faults_per_page cold-write device)" ]
+ok $? "cold-write-busy: $bdev faults per page on the device, as cold-write"
+
+# The statistics table measures the two new lines too.
+[ "$(grep -c -e '"key": "contend-read", "device_stats_Y"' \
+	-e '"key": "cold-write-busy", "device_stats_Y"' "$T/bench.json")" = 2 ]
+ok $? "the statistics table has contend-read and cold-write-busy"
 
 size1=$(wc -c </dev/vmdemo)
 [ "$(cat "$FA")" = "$fa0" ] && [ "$(cat "$STATS")" = "$stats0" ] &&

@@ -13,6 +13,7 @@
  *   lines.c       the single-threaded lines of the main table
  *   threads.c     cold faults from several threads (scaling)
  *   contend.c     threads faulting the same pages with fault-around
+ *   busy.c        cold faults while every CPU spins
  *   meta.c        slab memory per resident page
  *   statsparam.c  the device's faulting lines with stats=Y and stats=N
  *   table.c       the table (text)
@@ -152,6 +153,11 @@ extern int contend_threads;
 extern char contend_title[40];
 void contend_setup(void);
 double m_contend_read(enum kind k);
+
+/* busy.c */
+extern int busy_threads;
+void busy_stop(void);
+double m_cold_write_busy(enum kind k);
 
 /* meta.c */
 extern struct meta meta[NKINDS];

@@ -55,8 +55,8 @@ void write_json(const char *path)
 		"\"reps\": %d, \"fault_around_bytes\": %ld, \"stats_param\": %d, \"tcg\": %s,\n",
 		u.release, ncpus, ps, npages, reps, fa_saved, stats_saved,
 		under_tcg() ? "true" : "false");
-	fprintf(f, "  \"contend_threads\": %d, \"contend_rounds\": %d,\n",
-		contend_threads, CONTEND_ROUNDS);
+	fprintf(f, "  \"contend_threads\": %d, \"contend_rounds\": %d, \"busy_threads\": %d,\n",
+		contend_threads, CONTEND_ROUNDS, busy_threads);
 	fprintf(f, "  \"note\": \"absolute times under emulation are meaningless; compare ratios\",\n");
 	fprintf(f, "  \"checksum_failures\": %d,\n", failures);
 	fprintf(f, "  \"lines\": [");

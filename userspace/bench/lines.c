@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The single-threaded lines of the main table, and the table of all its
- * lines (contend.c measures one more).
+ * lines (contend.c and busy.c measure two more).
  * Each measurement takes one sample on one memory and returns the time of
  * its loop in ns per page; the loop is checked against a checksum.  Every
  * mapping is fresh and unmapped after the sample, so resident pages are
@@ -150,6 +150,8 @@ double m_stream_mmap(enum kind k)
 
 struct line lines[] = {
 	{ .key = "cold-write", .title = "cold write fault, MAP_SHARED", .fn = m_cold_write,
+	  .applies = { true, true, true } },
+	{ .key = "cold-write-busy", .title = "cold write fault, all CPUs busy", .fn = m_cold_write_busy,
 	  .applies = { true, true, true } },
 	{ .key = "warm-read", .title = "warm read fault, fault-around off", .fn = m_warm_read,
 	  .applies = { true, true, false } },

@@ -24,6 +24,8 @@
  *                 empty file (device: size 0 then N; tmpfs: ftruncate 0
  *                 then N; anon: fresh MAP_PRIVATE|MAP_ANONYMOUS, THP off):
  *                 every fault allocates a page
+ *   cold-write-busy  the same while one thread per CPU spins, so the
+ *                 kernel's background work finds no idle CPU (busy.c)
  *   warm-read     read of each page of a fresh MAP_SHARED mapping, pages
  *                 resident, fault-around off (fault_around_bytes=4096):
  *                 one fault per page
@@ -46,8 +48,9 @@
  * reading after an RCU grace period, since xarray nodes are freed through
  * RCU, and after shrinking every cache, since SLUB counts the free objects
  * of per-CPU slabs as in use), and every line that faults with the
- * module's statistics on and off (cold, warm, fault-around, contended
- * fault-around, COW, MAP_POPULATE and streaming through a mapping).
+ * module's statistics on and off (cold, cold and busy, warm, fault-around,
+ * contended fault-around, COW, MAP_POPULATE and streaming through a
+ * mapping).
  *
  * It changes the device's size and contents (restoring the size, not the
  * contents), fault_around_bytes and the "stats" parameter (both restored).
@@ -88,9 +91,11 @@ static void usage(int rc)
 "  --threads LIST   thread counts for the scaling lines (default 1,2[,nCPU])\n"
 "  --contend-threads T\n"
 "                   threads reading the same pages in contend-read (default 4)\n"
-"  --only LIST      run only these (comma separated): cold-write, warm-read,\n"
-"                   faultaround, contend-read, cow-write, populate,\n"
-"                   stream-read, stream-mmap, scaling, metadata, stats\n"
+"  --busy-threads N spinning threads in cold-write-busy (default: one per CPU)\n"
+"  --only LIST      run only these (comma separated): cold-write,\n"
+"                   cold-write-busy, warm-read, faultaround, contend-read,\n"
+"                   cow-write, populate, stream-read, stream-mmap, scaling,\n"
+"                   metadata, stats\n"
 "  --targets LIST   measure only these of device,tmpfs,anon (default all)\n"
 "  --no-anon        the same as --targets device,tmpfs\n"
 "  --dev PATH       the device (default %s)\n"
@@ -179,6 +184,7 @@ int main(int argc, char **argv)
 		{ "meta-pages", required_argument, NULL, 'm' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "contend-threads", required_argument, NULL, 'c' },
+		{ "busy-threads", required_argument, NULL, 'b' },
 		{ "only", required_argument, NULL, 'o' },
 		{ "no-anon", no_argument, NULL, 'A' },
 		{ "targets", required_argument, NULL, 'T' },
@@ -206,6 +212,7 @@ int main(int argc, char **argv)
 		case 'm': meta_pages = parse_size(optarg, "--meta-pages"); break;
 		case 't': parse_threads(optarg); break;
 		case 'c': contend_threads = parse_count(optarg, "--contend-threads"); break;
+		case 'b': busy_threads = parse_count(optarg, "--busy-threads"); break;
 		case 'o': only = optarg; break;
 		case 'A': use[ANON] = false; break;
 		case 'T': parse_targets(optarg); break;
@@ -229,6 +236,8 @@ int main(int argc, char **argv)
 		die("--reps: at most %d", MAX_REPS);
 	if (npages < 2)
 		die("--pages: at least 2");
+	if (!busy_threads)
+		busy_threads = ncpus < MAX_THREADS ? ncpus : MAX_THREADS;
 	contend_setup();
 	if (!nthreads_n) {
 		nthreads_list[nthreads_n++] = 1;
@@ -248,6 +257,7 @@ int main(int argc, char **argv)
 		say("  %-19s", lines[l].key);
 		run_series(lines[l].applies, lines[l].s, lines[l].f, lines[l].fn);
 		lines[l].ran = true;
+		busy_stop();
 		set_fault_around(fa_saved);
 		say("\n");
 	}

@@ -11,6 +11,7 @@
 
 struct stats_line stats_lines[] = {
 	{ .key = "cold-write", .title = "cold write fault, MAP_SHARED", .fn = m_cold_write },
+	{ .key = "cold-write-busy", .title = "cold write fault, all CPUs busy", .fn = m_cold_write_busy },
 	{ .key = "warm-read", .title = "warm read fault, fault-around off", .fn = m_warm_read },
 	{ .key = "faultaround", .title = "sequential read, fault-around on", .fn = m_faultaround },
 	{ .key = "contend-read", .title = contend_title, .fn = m_contend_read },
@@ -49,6 +50,7 @@ void run_stats(void)
 			}
 			say(".");
 		}
+		busy_stop();
 		say("\n");
 	}
 	set_stats(stats_saved);

@@ -111,6 +111,9 @@ void print_table(FILE *out)
 		fprintf(out, "contend-read: %d threads on %d CPUs read the same pages at once, each through its own\n"
 			"mapping, %d rounds a sample, MADV_DONTNEED between: wall ns (and faults) per page read\n",
 			contend_threads, ncpus, CONTEND_ROUNDS);
+	if (find_line("cold-write-busy")->ran)
+		fprintf(out, "cold-write-busy: cold-write while %d threads spin, each pinned to a CPU\n",
+			busy_threads);
 	fputc('\n', out);
 
 	for (l = 0; l < nlines; l++)
@@ -132,6 +135,7 @@ void print_table(FILE *out)
 		fprintf(out, "%-36s %-22s %-22s %-22s %-26s %s\n", L->title, a, b, c, d, e);
 	}
 	ratio_note(out, "  streaming: mmap/read() time", "stream-mmap", "stream-read");
+	ratio_note(out, "  cold-write-busy/cold-write time", "cold-write-busy", "cold-write");
 	ratio_note(out, "  contend-read/faultaround time", "contend-read", "faultaround");
 
 	if (nscale) {
