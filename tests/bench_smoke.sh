@@ -2,13 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # bench_smoke.sh: a smoke run of vmdemo-bench in the test VM (busybox sh),
-# run by the suite.  It checks that the benchmark
-# runs, that every checksum matched, that the loops faulted as each line
-# says (warm-read: one fault per page; fault-around: far fewer, also from
-# several threads on the same pages, every round; cold-write-busy: as
-# many as cold-write), that the statistics table has the two lines added
-# last, and that fault_around_bytes, the stats parameter and the device's
-# size are put back.  It does not judge the timings: under emulation they mean little.
+# run by the suite.  It checks that the benchmark runs, that every
+# checksum matched, that the loops faulted as each line says (warm-read:
+# one fault per page; fault-around: far fewer, from one thread and from
+# several on the same pages, every round; cold-write-busy: as many as
+# cold-write), that the statistics table has contend-read and
+# cold-write-busy, and that fault_around_bytes, the stats parameter and
+# the device's size are put back.  It does not judge the timings: under
+# emulation they mean little.
 # Prints TAP; exits 1 if a test failed.  Skips if vmdemo-bench is not in
 # PATH (userspace/bench not built or not put in the guest).
 #
