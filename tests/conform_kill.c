@@ -16,10 +16,12 @@
  *  - read(): a child reads a resident range into a shared anonymous
  *    buffer, which the parent sees filling up (mincore(), which allocates
  *    nothing), and is killed a tenth of the way in.  tmpfs
- *    (shmem_file_read_iter()) does not look for fatal signals, so it may
- *    finish the read before the child dies; what both must do is die
- *    (within a bound set by how fast the read went), with every byte
- *    that did reach the buffer right.  How far each read got is logged.
+ *    (shmem_file_read_iter()) does not look for fatal signals, so it
+ *    finishes the read before the child dies (seen on 6.1); what both
+ *    must do is die (within a bound set by how fast the read went), with
+ *    every byte that did reach the buffer right.  The device stops
+ *    between pages, as filemap_read() does: there, fewer than half the
+ *    pages must arrive.  How far each read got is logged.
  *
  * The child and the parent run on different CPUs when there are two, so
  * the parent can watch while the child works.  If the parent still sees
@@ -370,6 +372,12 @@ TEST_F_TIMEOUT(kill, killed_reader_dies, 240)
 	/* Dead within three times what the whole read takes at its pace. */
 	EXPECT_GT(3 * run.t_kill * npages / (run.at_kill ? run.at_kill : 1) + 1,
 		  run.t_die);
+	/* The device's read stops too; tmpfs's runs to the end. */
+	if (target_is_device(&self->t)) {
+		EXPECT_LT(filled, npages / 2)
+			TH_LOG("killed at %ld of %ld pages, the read went on to %ld",
+			       run.at_kill, npages, filled);
+	}
 	/* What was read is right: whole pages, the last maybe in part. */
 	ASSERT_LE(0, filled);
 	EXPECT_TRUE(prefix) TH_LOG("the filled pages are not the first ones");
