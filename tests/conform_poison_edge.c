@@ -20,13 +20,17 @@
  * still hold the old bytes: the driver leaves a poisoned page alone.
  * tmpfs does not: shmem_undo_range() hands the partial page to
  * truncate_inode_partial_folio(), which zeroes the covered part whether
- * the page is poisoned or not (seen on 6.1), so on tmpfs what happened is
- * only logged.  A frame that was reused meanwhile (the bytes outside the
- * range are not the old ones either) tells nothing and is only logged;
- * so is a guest without hwpoison_inject or /proc/kcore.
+ * the page is poisoned or not (seen on 6.1 and 6.12), so on tmpfs what
+ * happened is only logged.  A frame that was reused meanwhile (the bytes
+ * outside the range are not the old ones either) tells nothing and is
+ * only logged; so is a guest without hwpoison_inject (the sid kernel as
+ * scripts/kernels fetches it: its modules are in another package) or
+ * /proc/kcore.
  *
- * What madvise(MADV_HWPOISON) itself gave (0, an errno, or the injecting
- * child killed by SIGBUS) is logged for each variant.
+ * What madvise(MADV_HWPOISON) itself gave is logged for each variant:
+ * on 6.1 it returns 0 on tmpfs and EBUSY on the device (memory_failure()
+ * calls any page cache but shmem's that keeps the page "Failed"); on
+ * 6.12 and 7.2 the injecting child is killed by SIGBUS on both.
  */
 #include "conform.h"
 

@@ -138,7 +138,7 @@ TEST_F(softoffline, unmapped_page_moves_with_its_bytes)
 TEST_F(softoffline, mapped_page_moves_under_the_mapping)
 {
 	uint64_t old, now;
-	uint8_t *m;
+	uint8_t *m, c = 0;
 	int err;
 
 	NEED_SOFT_OFFLINE();
@@ -166,12 +166,8 @@ TEST_F(softoffline, mapped_page_moves_under_the_mapping)
 	EXPECT_EQ(PAT_OK, pat_pcheck(self->t.fd, pages(VICTIM), 9, 1));
 	EXPECT_EQ(PAT_OK, pat_pcheck(self->t.fd, pages(VICTIM) + 10,
 				     pagesz - 10, 1));
-	{
-		uint8_t c = 0;
-
-		EXPECT_EQ(1, pread(self->t.fd, &c, 1, pages(VICTIM) + 9));
-		EXPECT_EQ((uint8_t)(pat_byte(pages(VICTIM) + 9, 1) ^ 0xff), c);
-	}
+	EXPECT_EQ(1, pread(self->t.fd, &c, 1, pages(VICTIM) + 9));
+	EXPECT_EQ((uint8_t)(pat_byte(pages(VICTIM) + 9, 1) ^ 0xff), c);
 	munmap(m, pages(NPAGES));
 }
 
