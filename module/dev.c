@@ -42,11 +42,14 @@ static int vmdemo_open(struct inode *inode, struct file *file)
 	/*
 	 * What the VFS gives a regular file and not a character device:
 	 * read(), write() and lseek() of threads sharing this file update
-	 * the position under f_pos_lock, as POSIX asks of a file; and
-	 * RWF_NOWAIT / IOCB_NOWAIT is accepted, because the device honours
-	 * it (store.c).
+	 * the position under f_pos_lock, as POSIX asks of a file.
+	 *
+	 * FMODE_NOWAIT stays off, as on tmpfs: preadv2()/pwritev2() with
+	 * RWF_NOWAIT fail with EOPNOTSUPP on both.  io_uring still passes
+	 * IOCB_NOWAIT for a descriptor opened O_NONBLOCK, and store.c
+	 * honours it.
 	 */
-	file->f_mode |= FMODE_ATOMIC_POS | FMODE_NOWAIT;
+	file->f_mode |= FMODE_ATOMIC_POS;
 	return 0;
 }
 

@@ -54,7 +54,45 @@ static const struct kernel_param_ops vmdemo_stats_param_ops = {
 
 module_param_cb(stats, &vmdemo_stats_param_ops, NULL, 0644);
 MODULE_PARM_DESC(stats,
-		 "Count faults and time them (default Y); N measures the driver without its statistics");
+		 "Count faults (default Y); N measures the driver without its statistics");
+
+/*
+ * Timing a fault costs two local_clock() reads, which on some machines
+ * (a guest without a stable TSC, for one) cost more than the counting.
+ * So the latency histogram fills only while it is asked for.
+ */
+DEFINE_STATIC_KEY_FALSE(vmdemo_latency_on);
+
+static int vmdemo_latency_param_set(const char *val,
+				    const struct kernel_param *kp)
+{
+	bool on;
+	int err;
+
+	err = kstrtobool(val, &on);
+	if (err)
+		return err;
+	if (on)
+		static_branch_enable(&vmdemo_latency_on);
+	else
+		static_branch_disable(&vmdemo_latency_on);
+	return 0;
+}
+
+static int vmdemo_latency_param_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%c\n",
+			  static_key_enabled(&vmdemo_latency_on) ? 'Y' : 'N');
+}
+
+static const struct kernel_param_ops vmdemo_latency_param_ops = {
+	.set = vmdemo_latency_param_set,
+	.get = vmdemo_latency_param_get,
+};
+
+module_param_cb(latency, &vmdemo_latency_param_ops, NULL, 0644);
+MODULE_PARM_DESC(latency,
+		 "Time each fault for the fault_latency histogram (default N; needs stats=Y)");
 
 static const char * const vmdemo_stat_names[VMDEMO_NR_STATS] = {
 	[VMDEMO_STAT_MMAPS]		  = "mmaps",
