@@ -96,9 +96,13 @@ static inline struct folio *vmdemo_alloc_folio(gfp_t gfp)
 }
 
 /*
- * splice(), sendfile() and copy_file_range()'s fallback read the device
- * through ->read_iter into the pipe's own pages: the device's pages are
- * never handed to a pipe, where a later write to them would show.
+ * splice() and sendfile() read the device through ->read_iter.  From 6.5
+ * (copy_splice_read()) the bytes are copied into the pipe's own pages;
+ * before, generic_file_splice_read() put a reference to the device's page
+ * itself into the pipe, so that a later write to the page shows through
+ * to the pipe's reader, as it does for a tmpfs file on those kernels.
+ * copy_file_range() never gets here: the VFS refuses it (EINVAL) unless
+ * both files are regular files.
  */
 #ifdef VMDEMO_HAVE_COPY_SPLICE_READ
 #define vmdemo_splice_read	copy_splice_read
@@ -212,11 +216,16 @@ vmdemo_default_unmapped_area(struct file *file, unsigned long addr,
  *   VMDEMO_HAVE_MM_RSS_PERCPU (6.2 on): mm->rss_stat[] are percpu_counters
  *	and filemap_map_pages() adds its count with one percpu_counter_add()
  *	at the end.  With preemption off, this CPU's slot changes by exactly
- *	that, unless the add folds the slot into the total (when the slot
- *	reaches percpu_counter_batch); so the slot is folded first if it
- *	could, and a window of a batch or more is not measured at all.  No
- *	interrupt handler changes an mm's RSS, and no other CPU writes this
- *	slot.  The fold adds 0: the counter's value does not change.
+ *	that, unless the add folds the slot into the total, which it does
+ *	when the slot would reach percpu_counter_batch.  The batch is never
+ *	below VMDEMO_RSS_MIN_BATCH (lib/percpu_counter.c: at least 32, more
+ *	with many CPUs, recomputed when a CPU goes away, so it may shrink
+ *	under us): the slot is folded first (percpu_counter_sync()) whenever
+ *	it could reach that minimum, so no fold can happen inside the call,
+ *	and a window of that size or more is not measured.  No interrupt
+ *	handler changes an mm's RSS, and no other CPU writes this slot.  Not
+ *	on PREEMPT_RT, where the page table lock sleeps and preemption may
+ *	not be off around it.
  *   VMDEMO_HAVE_TASK_RSS_STAT with SPLIT_RSS_COUNTING (6.1): the pages go
  *	to current->rss_stat, a cache private to the task, when the mm is
  *	current's own; it is folded into the mm only at the start of a fault
@@ -227,18 +236,21 @@ vmdemo_default_unmapped_area(struct file *file, unsigned long addr,
  * otherwise vmdemo_rss_end() must follow, on the same task, with nothing
  * in between but the one filemap_map_pages() call.
  */
-#if defined(VMDEMO_HAVE_MM_RSS_PERCPU)
+#if defined(VMDEMO_HAVE_MM_RSS_PERCPU) && !defined(CONFIG_PREEMPT_RT)
+#define VMDEMO_RSS_MIN_BATCH	32
+
 static inline bool vmdemo_rss_begin(struct vm_area_struct *vma,
 				    unsigned long window, long *start)
 {
 	struct percpu_counter *fbc = &vma->vm_mm->rss_stat[MM_FILEPAGES];
-	long batch = READ_ONCE(percpu_counter_batch);
 
-	if ((long)window >= batch)
+	/* The sanity check of what the kernel's batch is today. */
+	if (window >= VMDEMO_RSS_MIN_BATCH ||
+	    READ_ONCE(percpu_counter_batch) < VMDEMO_RSS_MIN_BATCH)
 		return false;
 	preempt_disable();
-	if (abs(this_cpu_read(*fbc->counters)) + (long)window >= batch)
-		percpu_counter_add_batch(fbc, 0, 0);
+	if (abs(this_cpu_read(*fbc->counters)) + window >= VMDEMO_RSS_MIN_BATCH)
+		percpu_counter_sync(fbc);
 	*start = this_cpu_read(*fbc->counters);
 	return true;
 }

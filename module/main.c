@@ -40,7 +40,7 @@ MODULE_PARM_DESC(mode, "Permissions of /dev/vmdemo (default 0600)");
 
 static struct vmdemo_device vmdemo_device;
 
-/* The max_size in force; 0 if the parameters ask for too much. */
+/* Settle max_size: the default, or -EINVAL if it asks for too much. */
 static int __init vmdemo_check_max_size(void)
 {
 	/* Whole pages, so that max_size is a valid mmap() offset. */

@@ -329,8 +329,14 @@ int vmdemo_store_set_size(struct vmdemo_store *store, loff_t size,
 		 */
 		if (hole <= MAX_LFS_FILESIZE)
 			truncate_pagecache(inode, hole);
-	} else {
-		truncate_setsize(inode, size);
+	} else if (size > old) {
+		/*
+		 * Growing only moves the end, as on tmpfs: truncate_setsize()
+		 * would also zero the last page past the new end (through
+		 * truncate_inode_partial_folio(), memory errors or not),
+		 * where tmpfs keeps whatever a mapping wrote there.
+		 */
+		i_size_write(inode, size);
 	}
 	filemap_invalidate_unlock(mapping);
 	return err;

@@ -95,6 +95,7 @@ vm_fault_t vmdemo_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff,
 
 /* dev.c */
 int vmdemo_dev_register(struct vmdemo_device *vdev, umode_t mode);
+void vmdemo_file_modified(struct file *file);
 void vmdemo_dev_deregister(struct vmdemo_device *vdev);
 
 /* stats.c */

@@ -83,7 +83,7 @@ static vm_fault_t vmdemo_page_mkwrite(struct vm_fault *vmf)
 	 * .page_mkwrite (fault_dirty_shared_page()).  Before the folio
 	 * lock, as file systems do it.
 	 */
-	file_update_time(vmf->vma->vm_file);
+	vmdemo_file_modified(vmf->vma->vm_file);
 
 	folio_lock(folio);
 	if (folio->mapping != store->mapping) {
