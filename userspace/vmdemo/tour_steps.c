@@ -36,20 +36,32 @@ const struct tour_step tour_steps[] = {
 	.intro =
 "Reading a file through a mapping page by page would cost one fault per\n"
 "page.  To save most of them, on a read fault the kernel first asks the\n"
-"driver (.map_pages) to map the neighbouring pages that are already in\n"
-"the page cache, within fault_around_bytes (64 KiB by default) of the\n"
-"faulting address; only if the faulting page itself is not cached does\n"
-"it call .fault.  The program reads the same 64 cached pages with\n"
-"fault-around off, then on (it switches fault_around_bytes itself), then\n"
-"again after freeing half of them.",
+"driver (.map_pages) to map the pages of a window around the faulting\n"
+"address that are already in the page cache; only if the faulting page\n"
+"itself is not cached does it call .fault.  The window (do_fault_around()\n"
+"in mm/memory.c) is fault_around_bytes long, 64 KiB or 16 pages by\n"
+"default, and aligned to that size in virtual addresses: it is the\n"
+"aligned block that holds the faulting address.  If that block begins\n"
+"before the mapping, the window begins at the mapping's start instead,\n"
+"still 16 pages long.  It never goes past the end of the mapping, nor of\n"
+"the page table (one page of 512 entries: 2 MiB).  The program reads the\n"
+"same 64 cached pages with fault-around off, then on (it switches\n"
+"fault_around_bytes itself), then again after freeing half of them.",
 	.meaning =
-"With fault-around on, a handful of page faults mapped all 64 pages and\n"
-"the driver's .fault was not called at all: .map_pages found every page\n"
-"in the cache.  Fault-around maps only what is already cached: after the\n"
-"hole was punched, each of the 32 missing pages needed its own .fault,\n"
-"which allocated it, while fault-around still mapped the 32 cached ones.\n"
-"faults + map_pages_mapped added up to the 64 pages read.  (The totals\n"
-"above are those of the three readings together: 64 + 0 + 32 faults.)",
+"With fault-around on, a few page faults mapped all 64 pages and the\n"
+"driver's .fault was not called at all: .map_pages found every page in\n"
+"the cache.  How many faults it takes depends on where the mapping\n"
+"starts, and the program predicted each one, page and size, from the\n"
+"address mmap() returned.  The first fault maps 16 pages from the\n"
+"mapping's start.  If that start is not aligned to 64 KiB, the next\n"
+"fault lands inside an aligned block and maps only the rest of it, the\n"
+"following ones whole blocks, and the last one the few pages left before\n"
+"the end: 64 pages then take 5 faults, not 4.  Fault-around maps only\n"
+"what is already cached: after the hole was punched, each of the 32\n"
+"missing pages needed its own .fault, which allocated it, while\n"
+"fault-around still mapped the 32 cached ones.  faults + map_pages_mapped\n"
+"added up to the 64 pages read.  (The totals above are those of the\n"
+"three readings together: 64 + 0 + 32 faults.)",
 },
 {
 	.name = "03-shared-io",
