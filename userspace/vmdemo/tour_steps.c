@@ -177,17 +177,27 @@ const struct tour_step tour_steps[] = {
 "A mapping is made of whole pages, but a file's size need not be a\n"
 "multiple of the page size.  The program makes the device 2 pages and\n"
 "100 bytes long, maps 4 pages of it, and tries the three kinds of edge:\n"
-"bytes after the end in the last page, a page wholly past the end, and\n"
-"an address where nothing is mapped.",
+"bytes after the end in the last page (it writes one there, grows the\n"
+"device and reads it back, then does the same on a tmpfs file), a page\n"
+"wholly past the end, and an address where nothing is mapped.",
 	.meaning =
 "The last page of a file is mapped whole: the bytes past the end read as\n"
-"zero, and writing them is allowed but does not reach the file.  A page\n"
+"zero, and writing them is allowed, but they are not data of the file:\n"
+"read() stops at the end.  Nor are they thrown away: they stay in the\n"
+"cached page, and when the file grew they became its data, on the device\n"
+"as on tmpfs.  mmap(2) says only that they are not written out to the\n"
+"file, and leaves what growing shows unspecified; a disk file system\n"
+"such as ext4 zeroes them each time it writes the page back, so there\n"
+"they may be gone by the time the file grows.  Don't write there.  A page\n"
 "wholly past the end has nothing to map: the fault reached the driver,\n"
 "which refused it, and the process got SIGBUS.  An address with no\n"
 "mapping at all gets SIGSEGV without the driver being asked: the kernel\n"
-"finds no mapping (VMA) there.  munmap() of the middle of a mapping\n"
-"split it: the driver saw the split pieces opened and the middle one\n"
-"closed.",
+"finds no mapping (VMA) there.  (A process's VMAs are kept in a maple\n"
+"tree since Linux 6.1; older texts describe a red-black tree.)  munmap()\n"
+"of the middle of a mapping split its VMA twice, each split making a new\n"
+"VMA (vma_opens), and removed the middle piece, which may be one of the\n"
+"new VMAs: two were left.  The driver sees the removal only through a\n"
+".close (count_closes=1).",
 },
 {
 	.name = "09-grow-shrink",
