@@ -204,11 +204,13 @@ const struct tour_step tour_steps[] = {
 	.title = "Growing a file to append, shrinking it under a mapping",
 	.fault_around = 4096,
 	.intro =
-"A mapping may be longer than its file, but only the bytes inside the\n"
-"file can be used.  To append through a mapping, a program grows the\n"
-"file first (ftruncate(); for this device the VMDEMO_IOC_SET_SIZE\n"
-"ioctl), then copies into the new bytes.  Shrinking the file while it\n"
-"is mapped takes the pages away from everyone who maps them.",
+"A mapping may be longer than its file, but only the pages that hold at\n"
+"least one byte of the file can be used (step 8 showed what happens in\n"
+"the rest of the last one).  To append through a mapping, a program\n"
+"grows the file first (ftruncate(); for this device the\n"
+"VMDEMO_IOC_SET_SIZE ioctl), then copies into the new bytes.  Shrinking\n"
+"the file while it is mapped takes the pages away from everyone who maps\n"
+"them.",
 	.meaning =
 "Before the device grew, even byte 0 was out of bounds (SIGBUS) although\n"
 "the mapping existed: a mapping provides addresses, the file's size\n"
@@ -217,7 +219,11 @@ const struct tour_step tour_steps[] = {
 "new end and unmapped them from every mapping, private copies included,\n"
 "and zeroed the rest of the new last page; a later access past the end\n"
 "gets SIGBUS.  A program that maps a file someone else may truncate\n"
-"must be ready for SIGBUS.",
+"must be ready for SIGBUS.  (The totals above are the whole program's:\n"
+"the sum of what it checked phase by phase -- the refused write, the one\n"
+"fault of the appends, the fill's three faults and private copy, the\n"
+"shrink, the two refused reads -- plus, with count_closes=1, the\n"
+"vma_closes of its exit.)",
 },
 {
 	.name = "10-msync-mprotect-madvise",
