@@ -141,14 +141,16 @@ const struct tour_step tour_steps[] = {
 	.meaning =
 "After fork() the shared mapping was the same physical page in parent\n"
 "and child, so the child's write was the parent's too.  The parent's\n"
-"private copy was shared with the child until the child wrote; then the\n"
-"child got a page of its own, and the parent's copy kept its frame and\n"
-"its data.  The driver saw the fork as one vma_open per mapping and the\n"
-"child's exit as one vma_close per mapping.  It did not see the child's\n"
+"private copy was shared with the child until the child wrote: the\n"
+"child's page table mapped the same frame.  Then the child got a page of\n"
+"its own, and the parent's copy kept its frame and its data.  The driver\n"
+"saw the fork as one vma_open per mapping.  It did not see the child's\n"
 "private write, which copied the parent's private page, not one of the\n"
 "device's.  And the child faulted the shared page in again: fork() does\n"
 "not copy the page table entries of a shared file mapping, since a fault\n"
-"can fill them again from the page cache.",
+"can fill them again from the page cache.  (The totals above add the\n"
+"parent's set-up, checked first, to what the fork and the child did;\n"
+"with count_closes=1 they also hold the vma_closes of both exits.)",
 },
 {
 	.name = "07-anonymous",
