@@ -157,10 +157,12 @@ const struct tour_step tour_steps[] = {
 	.title = "Anonymous memory compared with the device",
 	.fault_around = 4096,
 	.intro =
-"Most memory of a process is anonymous: heap, stacks, MAP_ANONYMOUS\n"
-"mappings, with no file behind them.  The program reads 16 pages of a\n"
+"Anonymous memory is memory with no file behind it: the heap, the\n"
+"stacks, MAP_ANONYMOUS mappings.  (A process's code, its libraries and\n"
+"the files it maps are file mappings.)  The program reads 16 pages of a\n"
 "private anonymous mapping, of a shared anonymous mapping and of a\n"
-"private mapping of the device, and compares who supplied the pages.",
+"private mapping of the device, and compares who supplied the pages.\n"
+"Then it checks what makes a mapping anonymous.",
 	.meaning =
 "All three cost one minor fault per page and read as zeroes, but the\n"
 "pages came from different places.  Reads of a private anonymous\n"
@@ -169,7 +171,11 @@ const struct tour_step tour_steps[] = {
 "stay shared with children after fork(), so the kernel keeps its pages\n"
 "in a hidden tmpfs file, real zeroed pages.  Only the device mapping\n"
 "reached the driver, which allocated and zeroed a page of its cache for\n"
-"every page read.",
+"every page read.  The MAP_ANONYMOUS flag is what makes a mapping\n"
+"anonymous, not the descriptor: with the flag, the device's descriptor\n"
+"was ignored (pass -1 all the same: some systems require it), and\n"
+"without it descriptor 0 mapped the device like any other.  Texts that\n"
+"call a mapping file-backed when fd > 0 are wrong on both counts.",
 },
 {
 	.name = "08-boundaries",
