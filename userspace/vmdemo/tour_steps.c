@@ -17,8 +17,14 @@ const struct tour_step tour_steps[] = {
 "page traps into the kernel: a page fault.  The kernel asks the driver\n"
 "for the page (its .fault handler), enters it in the process's page\n"
 "table and restarts the instruction.  Such a fault is \"minor\": no disk\n"
-"I/O was needed.  The program maps 64 pages, reads them one by one, and\n"
-"watches the driver's counters and its own fault count (getrusage).",
+"I/O was needed.  On x86 the fault enters the kernel at exc_page_fault(),\n"
+"and do_user_addr_fault() finds the mapping and checks the access (older\n"
+"texts call this do_page_fault()).  handle_mm_fault() then hands a fault\n"
+"on a file page the page table lacks to do_fault(), which calls\n"
+"do_read_fault(), do_cow_fault() (a write to a private mapping) or\n"
+"do_shared_fault() (a write to a shared one); older texts name this\n"
+"do_linear_fault().  The program maps 64 pages, reads them one by one,\n"
+"and watches the driver's counters and its own fault count (getrusage).",
 	.meaning =
 "Memory is mapped on demand: mmap() itself brought in no page, each page\n"
 "cost one fault on its first access and none afterwards, because from\n"
@@ -69,7 +75,9 @@ const struct tour_step tour_steps[] = {
 	.fault_around = 4096,
 	.intro =
 "A MAP_SHARED mapping of a file and the read() and write() system calls\n"
-"reach the same pages: those of the file's page cache.  The program\n"
+"reach the same pages: those of the file's page cache, which the kernel\n"
+"indexes by their offset in the file in an XArray (older texts describe\n"
+"a radix tree, which the XArray replaced in Linux 4.20).  The program\n"
 "stores through the mapping and reads with pread(), then writes with\n"
 "pwrite() and loads through the mapping.",
 	.meaning =
