@@ -145,7 +145,7 @@ const struct tour_step tour_steps[] = {
 "in both, and whichever writes first gets its own copy.  The program\n"
 "maps one device page both ways, writes through both, forks, and lets\n"
 "the child write through both; the child reports which physical pages\n"
-"it ended up with (from /proc/self/pagemap).",
+"it mapped before and after its writes (from /proc/self/pagemap).",
 	.meaning =
 "After fork() the shared mapping was the same physical page in parent\n"
 "and child, so the child's write was the parent's too.  The parent's\n"
