@@ -268,22 +268,22 @@ const struct tour_step tour_steps[] = {
 	.title = "The rest of mmap(): flags, mremap(), overcommit",
 	.fault_around = 4096,
 	.intro =
-"A round of the mmap() details the other steps left out.  The offset\n"
-"must be a multiple of the page size, the length need not be, and the\n"
-"address is a hint unless MAP_FIXED makes it an order.  The protection\n"
-"may not exceed what the descriptor was opened for.  /dev/zero gave\n"
-"zeroed memory before MAP_ANONYMOUS existed.  mremap() resizes a mapping\n"
-"and may move it.  remap_file_pages() showed a file's pages in any order\n"
-"within one mapping; it is deprecated since Linux 3.16 and since 4.0\n"
-"emulated with ordinary mappings, so texts that describe \"nonlinear\"\n"
-"mappings are out of date.  Last, overcommit: Linux charges each\n"
-"private writable mapping to Committed_AS (/proc/meminfo), since every\n"
-"page of it may need memory of its own.  In the default heuristic mode\n"
-"(vm.overcommit_memory = 0) it refuses only a mapping larger than RAM\n"
-"and swap together, mode 1 refuses nothing, and mode 2 refuses whatever\n"
-"would take the total past a fixed limit (swap plus a share of RAM) and\n"
-"ignores MAP_NORESERVE.  The program sets mode 0 while it runs, then\n"
-"puts back the mode it found.",
+"A round of the mmap() details the other steps left out.  The offset must\n"
+"be a multiple of the page size, the length need not be, and the address\n"
+"is a hint unless MAP_FIXED makes it an order.  A shared mapping may not\n"
+"allow more than the descriptor was opened for.  /dev/zero gave zeroed\n"
+"memory before MAP_ANONYMOUS existed.  mremap() resizes a mapping and may\n"
+"move it.  remap_file_pages() showed a file's pages in any order within\n"
+"one mapping; it is deprecated since Linux 3.16 and since 4.0 emulated\n"
+"with ordinary mappings, so texts that describe \"nonlinear\" mappings are\n"
+"out of date.  Last, overcommit: Linux charges each private writable\n"
+"mapping to Committed_AS (/proc/meminfo), since every page of it may need\n"
+"memory of its own.  In the default heuristic mode\n"
+"(vm.overcommit_memory = 0) it refuses only a mapping larger than RAM and\n"
+"swap together, mode 1 refuses nothing, and mode 2 refuses whatever would\n"
+"take the total past a fixed limit (swap plus a share of RAM) and ignores\n"
+"MAP_NORESERVE.  The program sets mode 0 while it runs, then puts back\n"
+"the mode it found.",
 	.meaning =
 "mmap() refused an offset that is not a multiple of the page size before\n"
 "the driver was asked, rounded a length up to whole pages, and placed a\n"
