@@ -12,6 +12,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <linux/vmdemo.h>
+
 #include "demo.h"
 
 #define RW	(PROT_READ | PROT_WRITE)
@@ -103,8 +105,9 @@ int main(void)
 	struct stats before, d;
 
 	device_fresh(fd, 4 * page);
-	for (i = 0; i < 4; i++)
-		pwrite(fd, buf, sprintf(buf, "page %d", i) + 1, i * page);
+	for (i = 0; i < 4; i++)	/* "page 0" at the start of page 0, ... */
+		if (pwrite(fd, buf, sprintf(buf, "page %d", i) + 1, i * page) < 0)
+			die("pwrite");
 
 	printf("  mmap()'s arguments:\n");
 	stats_read(&before);
@@ -121,9 +124,9 @@ int main(void)
 	      "address %p, taken, given as a hint: mapped at %p instead", a, b);
 
 	printf("\n  The open mode limits the protection:\n");
-	ro = open("/dev/vmdemo", O_RDONLY);
+	ro = open(VMDEMO_DEVICE_PATH, O_RDONLY);
 	if (ro < 0)
-		die("open /dev/vmdemo");
+		die("cannot open " VMDEMO_DEVICE_PATH);
 	b = mmap(NULL, page, RW, MAP_SHARED, ro, 0);
 	i = errno;
 	check(b == MAP_FAILED && i == EACCES,
@@ -155,7 +158,7 @@ int main(void)
 	printf("\n  /dev/zero, the older way to get anonymous memory:\n");
 	zero = open("/dev/zero", O_RDWR);
 	if (zero < 0)
-		die("open /dev/zero");
+		die("cannot open /dev/zero");
 	z = map(NULL, page, RW, MAP_PRIVATE, zero, 0);
 	strcpy(z + 1, "written");
 	check(!z[0] && !strcmp(z + 1, "written") && pread(zero, buf, 8, 0) == 8 &&
