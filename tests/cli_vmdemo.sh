@@ -305,8 +305,9 @@ mount | grep -q " /sys/kernel/debug " && umount /sys/kernel/debug && {
 
 # --- the tour ---------------------------------------------------------------
 run vmdemo tour --list
-verdict "tour --list: 10 numbered steps" \
-	'[ $rc = 0 ] && [ $(wc -l <$T/out) -ge 10 ] && out "^ 1  demand-paging" && out "^10  msync-mprotect-madvise"'
+verdict "tour --list: 11 numbered steps" \
+	'[ $rc = 0 ] && [ $(wc -l <$T/out) -ge 11 ] && out "^ 1  demand-paging" && out "^10  msync-mprotect-madvise" &&
+	 out "^11  mmap-calls"'
 run vmdemo tour 42
 verdict "tour with no such step: exit 2" '[ $rc = 2 ] && err "no step .42."'
 run vmdemo tour --bogus
@@ -357,8 +358,8 @@ vmdemo resize 3M >/dev/null
 echo 32768 >$FA
 run vmdemo tour
 verdict "tour: every step passes, exit 0" \
-	'[ $rc = 0 ] && [ $(grep -c "^PASS  step" $T/out) = 10 ] && ! grep -q "FAIL" $T/out &&
-	 out "Tour finished: all 10 steps passed."'
+	'[ $rc = 0 ] && [ $(grep -c "^PASS  step" $T/out) = 11 ] && ! grep -q "FAIL" $T/out &&
+	 out "Tour finished: all 11 steps passed."'
 verdict "tour: fault_around_bytes and the device size put back" \
 	'[ "$(cat $FA)" = 32768 ] && vmdemo info | grep -q "^size  *3 MiB"'
 echo "$fa_before" >$FA

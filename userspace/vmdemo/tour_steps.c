@@ -263,6 +263,49 @@ const struct tour_step tour_steps[] = {
 "private one it threw the private copy away and the mapping showed the\n"
 "device's page again: the process's changes were lost.",
 },
+{
+	.name = "11-mmap-calls",
+	.title = "The rest of mmap(): flags, mremap(), overcommit",
+	.fault_around = 4096,
+	.intro =
+"A round of the mmap() details the other steps left out.  The offset must\n"
+"be a multiple of the page size, the length need not be, and the address\n"
+"is a hint unless MAP_FIXED makes it an order.  A shared mapping may not\n"
+"allow more than the descriptor was opened for.  /dev/zero gave zeroed\n"
+"memory before MAP_ANONYMOUS existed.  mremap() resizes a mapping and may\n"
+"move it.  remap_file_pages() showed a file's pages in any order within\n"
+"one mapping; it is deprecated since Linux 3.16 and since 4.0 emulated\n"
+"with ordinary mappings, so texts that describe \"nonlinear\" mappings are\n"
+"out of date.  Last, overcommit: Linux charges each private writable\n"
+"mapping to Committed_AS (/proc/meminfo), since every page of it may need\n"
+"memory of its own.  In the default heuristic mode\n"
+"(vm.overcommit_memory = 0) it refuses only a mapping larger than RAM and\n"
+"swap together, mode 1 refuses nothing, and mode 2 refuses whatever would\n"
+"take the total past a fixed limit (swap plus a share of RAM) and ignores\n"
+"MAP_NORESERVE.  The program sets mode 0 while it runs, then puts back\n"
+"the mode it found.",
+	.meaning =
+"mmap() refused an offset that is not a multiple of the page size before\n"
+"the driver was asked, rounded a length up to whole pages, and placed a\n"
+"mapping elsewhere when its hint was taken.  A descriptor opened\n"
+"read-only cannot make a writable shared mapping (EACCES): its writes\n"
+"would reach the device.  A private one is allowed, since its writes go\n"
+"to copies.  A PROT_NONE mapping let no read through: SIGSEGV, and the\n"
+"driver was not asked.  MAP_FIXED did replace part of a mapping:\n"
+"/proc/self/maps showed it cut in three, and the driver saw the two\n"
+"splits.  A private mapping of /dev/zero read zeroes and took writes that\n"
+"/dev/zero itself never saw; a shared one showed up as\n"
+"\"/dev/zero (deleted)\", as MAP_SHARED | MAP_ANONYMOUS does: the kernel\n"
+"makes both from a hidden tmpfs file.  mremap() had no room to grow in\n"
+"place, so it moved the mapping and took its page table entries along (no\n"
+"new fault); the driver saw a vma_open, not an mmap.  The emulated\n"
+"remap_file_pages() is an mmap() over part of the mapping: one VMA became\n"
+"three, the middle one at file offset 3 pages.  A private writable\n"
+"mapping larger than RAM and swap was refused, and accepted with\n"
+"MAP_NORESERVE, which left Committed_AS alone; 64 MiB of private writable\n"
+"memory, anonymous or of the device, added 64 MiB to it, and a shared\n"
+"mapping of the device nothing: its pages are the device's own.",
+},
 };
 
 const int tour_nsteps = ARRAY_SIZE(tour_steps);
