@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Small files of the kernel's: see sysfile.h. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <linux/vmdemo.h>
+
+#include "sysfile.h"
+
+const char *vmdemo_dev(void)
+{
+	const char *p = getenv("VMDEMO_DEV");
+
+	return p && *p ? p : VMDEMO_DEVICE_PATH;
+}
+
+int sysfile_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	int ret = -1;
+
+	if (!f)
+		return -1;
+	if (fgets(buf, len, f)) {
+		buf[strcspn(buf, "\n")] = 0;
+		ret = 0;
+	}
+	fclose(f);
+	return ret;
+}
+
+long sysfile_long(const char *path, long def)
+{
+	char buf[64], *end;
+	long v;
+
+	if (sysfile_line(path, buf, sizeof(buf)))
+		return def;
+	errno = 0;
+	v = strtol(buf, &end, 0);
+	return end == buf || errno ? def : v;
+}
+
+char *sysfile_text(const char *path)
+{
+	size_t cap = 65536, len = 0;
+	char *buf = malloc(cap + 1);
+	ssize_t n;
+	int fd;
+
+	if (!buf)
+		return NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		free(buf);
+		return NULL;
+	}
+	while (len < cap && (n = read(fd, buf + len, cap - len)) > 0)
+		len += n;
+	close(fd);
+	buf[len] = 0;
+	return buf;
+}
+
+int sysfile_write(const char *path, const void *buf, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return errno;
+	n = write(fd, buf, len);
+	if (n < 0)
+		err = errno;
+	else if ((size_t)n != len)
+		err = SHORT_WRITE;
+	close(fd);
+	errno = err > 0 ? err : errno;
+	return err;
+}
+
+int sysfile_puts(const char *path, const char *s)
+{
+	return sysfile_write(path, s, strlen(s));
+}
