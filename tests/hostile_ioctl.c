@@ -8,9 +8,9 @@
  *   ioctl    bad pointers (NULL, kernel, non-canonical, unmapped,
  *            PROT_NONE, read-only for the _IOR ones, straddling into an
  *            unmapped page, a mapping of the device itself past its end),
- *            bad ranges and sizes, the wrong access mode.  A call that
- *            succeeds is chosen so that it leaves the state alone too
- *            (a punch of bytes already zero), except
+ *            bad ranges and sizes, nonzero range flags, the wrong access
+ *            mode.  A call that succeeds is chosen so that it leaves the
+ *            state alone too (a punch of bytes already zero), except
  *            VMDEMO_IOC_SET_SIZE to max_size, whose new size is checked.
  *   compat   the same through the 32-bit ioctl path (int $0x80,
  *            compat_ptr_ioctl), with buffers below 4 GiB; skipped without
@@ -47,7 +47,7 @@ struct ioctl_case {
 	const char *name;
 	unsigned long cmd;
 	enum argk arg;
-	struct val v[2];	/* the __u64, or the range's offset and length */
+	struct val v[3];	/* the __u64, or the range's offset, length, flags */
 	enum fdk fd;
 	int err;		/* expected errno; 0: success */
 	bool grows_to_max;	/* success leaves the size at max_size */
@@ -136,6 +136,10 @@ static const struct ioctl_case ioctl_cases[] = {
 	{ "punch.wrap_past_2e64", PH, A_VALID, { PG(-1, 0), PG(2, 0) }, .err = EINVAL },
 	{ "punch.offset_2e63", PH, A_VALID, { ABS(1ULL << 63), ABS(1) }, .err = EINVAL },
 	{ "punch.offset_max_lfs", PH, A_VALID, { ABS(INT64_MAX), ABS(1) }, .err = EINVAL },
+	/* Flags must be zero: a punch of data, which would show if it ran. */
+	{ "punch.flags_1", PH, A_VALID, { ABS(0), PG(1, 0), ABS(1) }, .err = EINVAL },
+	{ "punch.flags_2e63", PH, A_VALID, { ABS(0), PG(1, 0), ABS(1ULL << 63) },
+	  .err = EINVAL },
 	{ "punch.rdonly_fd", PH, A_VALID, { SZ(-10), ABS(10) }, .fd = FD_RDONLY,
 	  .err = EBADF },
 	{ "punch.rdonly_fd_null", PH, A_NULL, .fd = FD_RDONLY, .err = EBADF },
@@ -228,7 +232,11 @@ static void ioctl_value(const struct ioctl_case *c, uint8_t *val,
 
 		memcpy(val, &v, sizeof(v));
 	} else if (size == sizeof(struct vmdemo_range)) {
-		struct vmdemo_range r = { V(c->v[0]), V(c->v[1]) };
+		struct vmdemo_range r = {
+			.offset = V(c->v[0]),
+			.length = V(c->v[1]),
+			.flags = V(c->v[2]),
+		};
 
 		memcpy(val, &r, sizeof(r));
 	}
