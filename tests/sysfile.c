@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Small files of the kernel's: see sysfile.h. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -65,6 +66,42 @@ char *sysfile_text(const char *path)
 	close(fd);
 	buf[len] = 0;
 	return buf;
+}
+
+char **sysfile_list(const char *dir)
+{
+	char **paths = calloc(64, sizeof(*paths));
+	struct dirent *de;
+	int n = 0;
+	DIR *d;
+
+	if (!paths)
+		return NULL;
+	d = opendir(dir);
+	if (!d) {
+		free(paths);
+		return NULL;
+	}
+	while ((de = readdir(d)) && n < 63) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (asprintf(&paths[n], "%s/%s", dir, de->d_name) < 0) {
+			paths[n] = NULL;
+			break;
+		}
+		n++;
+	}
+	closedir(d);
+	return paths;
+}
+
+void sysfile_list_free(char **paths)
+{
+	int i;
+
+	for (i = 0; paths && paths[i]; i++)
+		free(paths[i]);
+	free(paths);
 }
 
 int sysfile_write(const char *path, const void *buf, size_t len)

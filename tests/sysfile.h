@@ -22,6 +22,13 @@ long sysfile_long(const char *path, long def);
 /* The whole of a (small) file, NUL-terminated, malloc'ed; NULL if not. */
 char *sysfile_text(const char *path);
 
+/*
+ * The paths ("@dir/name") of the files in @dir but the dot files, at most
+ * 63, NULL-terminated and malloc'ed; NULL if @dir cannot be read.
+ */
+char **sysfile_list(const char *dir);
+void sysfile_list_free(char **paths);
+
 /* write() took only part of the buffer. */
 #define SHORT_WRITE	(-1)
 
