@@ -104,6 +104,16 @@ void sysfile_list_free(char **paths)
 	free(paths);
 }
 
+const char *sysfile_first(const char *const *paths, size_t n, int mode)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!access(paths[i], mode))
+			return paths[i];
+	return NULL;
+}
+
 int sysfile_write(const char *path, const void *buf, size_t len)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;

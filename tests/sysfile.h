@@ -29,6 +29,9 @@ char *sysfile_text(const char *path);
 char **sysfile_list(const char *dir);
 void sysfile_list_free(char **paths);
 
+/* The first of the @n @paths that access(@mode) allows, or NULL. */
+const char *sysfile_first(const char *const *paths, size_t n, int mode);
+
 /* write() took only part of the buffer. */
 #define SHORT_WRITE	(-1)
 
