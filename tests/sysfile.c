@@ -70,9 +70,9 @@ char *sysfile_text(const char *path)
 
 char **sysfile_list(const char *dir)
 {
-	char **paths = calloc(64, sizeof(*paths));
+	char **paths = calloc(1, sizeof(*paths)), **more;
 	struct dirent *de;
-	int n = 0;
+	size_t n = 0;
 	DIR *d;
 
 	if (!paths)
@@ -82,9 +82,14 @@ char **sysfile_list(const char *dir)
 		free(paths);
 		return NULL;
 	}
-	while ((de = readdir(d)) && n < 63) {
+	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
+		more = realloc(paths, (n + 2) * sizeof(*paths));
+		if (!more)
+			break;
+		paths = more;
+		paths[n + 1] = NULL;
 		if (asprintf(&paths[n], "%s/%s", dir, de->d_name) < 0) {
 			paths[n] = NULL;
 			break;

@@ -23,8 +23,8 @@ long sysfile_long(const char *path, long def);
 char *sysfile_text(const char *path);
 
 /*
- * The paths ("@dir/name") of the files in @dir but the dot files, at most
- * 63, NULL-terminated and malloc'ed; NULL if @dir cannot be read.
+ * The paths ("@dir/name") of the files in @dir but the dot files,
+ * NULL-terminated and malloc'ed; NULL if @dir cannot be read.
  */
 char **sysfile_list(const char *dir);
 void sysfile_list_free(char **paths);
