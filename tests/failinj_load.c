@@ -47,20 +47,6 @@ static const char *const leftovers[] = {
 	"/sys/kernel/tracing/events/vmdemo",
 };
 
-static bool module_loaded(void)
-{
-	char line[256];
-	bool found = false;
-	FILE *f = fopen("/proc/modules", "r");
-
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f))
-		found = !strncmp(line, "vmdemo ", 7);
-	fclose(f);
-	return found;
-}
-
 static double now_s(void)
 {
 	struct timespec ts;
@@ -222,7 +208,7 @@ FIXTURE_TEARDOWN(load)
 		trace_clear();
 	}
 	/* Leave the module loaded, as the suite expects. */
-	if (self->kofd >= 0 && !module_loaded())
+	if (self->kofd >= 0 && !vmdemo_loaded())
 		syscall(SYS_finit_module, self->kofd, self->params, 0);
 	if (self->kofd >= 0)
 		close(self->kofd);
@@ -269,10 +255,10 @@ TEST_F_TIMEOUT(load, each_allocation_of_init_failed, 280)
 		     INITCALL_EVENT);
 	nb = kmemleak_suspects(&leaks_before);
 
-	if (module_loaded())
+	if (vmdemo_loaded())
 		ASSERT_EQ(0, syscall(SYS_delete_module, "vmdemo", O_NONBLOCK))
 			TH_LOG("rmmod vmdemo: %s (is the device in use?)", strerror(errno));
-	ASSERT_FALSE(module_loaded());
+	ASSERT_FALSE(vmdemo_loaded());
 
 	/* How many slab allocations does a load make? */
 	t0 = now_s();
@@ -334,13 +320,13 @@ TEST_F_TIMEOUT(load, each_allocation_of_init_failed, 280)
 				TH_LOG("allocation %u failed: the load failed with %s", k, strerror(err));
 			}
 		}
-		EXPECT_FALSE(module_loaded()) TH_LOG("allocation %u", k);
+		EXPECT_FALSE(vmdemo_loaded()) TH_LOG("allocation %u", k);
 		left_path = sysfile_first(leftovers, ARRAY_SIZE(leftovers),
 					  F_OK);
 		EXPECT_EQ(NULL, left_path)
 			TH_LOG("allocation %u failed, load %s: %s is left behind", k,
 			       ret ? "failed" : "worked and was undone", left_path);
-		if (left_path || module_loaded())
+		if (left_path || vmdemo_loaded())
 			break;
 		if (ret && !ran && !all) {
 			TH_LOG("allocation %u is the loader's, before vmdemo_init(): done", k);

@@ -20,6 +20,20 @@ const char *vmdemo_dev(void)
 	return p && *p ? p : VMDEMO_DEVICE_PATH;
 }
 
+bool vmdemo_loaded(void)
+{
+	char line[256];
+	bool found = false;
+	FILE *f = fopen("/proc/modules", "re");
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = !strncmp(line, "vmdemo ", 7);
+	fclose(f);
+	return found;
+}
+
 int sysfile_line(const char *path, char *buf, size_t len)
 {
 	FILE *f = fopen(path, "re");

@@ -7,6 +7,7 @@
 #ifndef _VMDEMO_SYSFILE_H
 #define _VMDEMO_SYSFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define VMDEMO_MODULE_DIR	"/sys/module/vmdemo"
@@ -14,6 +15,8 @@
 
 /* The device node: VMDEMO_DEV, or VMDEMO_DEVICE_PATH. */
 const char *vmdemo_dev(void);
+/* Whether the module is loaded (in /proc/modules). */
+bool vmdemo_loaded(void);
 
 /* The first line of @path, without its newline, in @buf: 0 or -1. */
 int sysfile_line(const char *path, char *buf, size_t len);
