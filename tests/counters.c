@@ -44,6 +44,19 @@ int counters_read(struct counters *c)
 	return 0;
 }
 
+int counters_since(struct counters *d, const struct counters *before)
+{
+	struct counters now;
+	int i;
+
+	memset(d, 0xff, sizeof(*d));
+	if (counters_read(&now))
+		return -1;
+	for (i = 0; i < C_NR; i++)
+		d->v[i] = now.v[i] - before->v[i];
+	return 0;
+}
+
 int counters_reset(void)
 {
 	FILE *f = fopen(VMDEMO_DEBUGFS_DIR "/reset", "w");

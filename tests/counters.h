@@ -39,6 +39,11 @@ struct counters {
 };
 
 int counters_read(struct counters *c);
+/*
+ * What each counter moved since @before: 0, or -1 with all ones in @d if
+ * they cannot be read.
+ */
+int counters_since(struct counters *d, const struct counters *before);
 int counters_reset(void);
 /* Sum of the fault_latency histogram's counts, or -1. */
 long long counters_latency_total(void);

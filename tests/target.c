@@ -21,6 +21,7 @@
 #include <linux/magic.h>
 #include <linux/vmdemo.h>
 
+#include "sysfile.h"
 #include "target.h"
 
 size_t pagesz;
@@ -32,11 +33,7 @@ static void __attribute__((constructor)) target_init_pagesz(void)
 
 static int setup_device(struct target *t, char *msg, size_t msglen)
 {
-	const char *path = getenv("VMDEMO_DEV");
-
-	if (!path || !*path)
-		path = VMDEMO_DEVICE_PATH;
-	snprintf(t->path, sizeof(t->path), "%s", path);
+	snprintf(t->path, sizeof(t->path), "%s", vmdemo_dev());
 	t->fd = open(t->path, O_RDWR | O_CLOEXEC);
 	if (t->fd >= 0)
 		return TARGET_READY;

@@ -19,7 +19,9 @@
  *   5 the node, the module's parameters and its reference count are as
  *     before (so that the suite's rmmod works)
  *   6 the device still works, and its page accounting adds up
- * A kernel splat also fails the whole run (scripts/kernel-health).
+ * A kernel splat also fails the whole run (scripts/kernel-health).  The
+ * checks of the device are health.c's; finding and killing what trinity
+ * left running, session.c's.
  *
  * Environment:
  *   VMDEMO_TEST_TRINITY_CALLS    system calls to make (default 100000)
@@ -30,36 +32,29 @@
  * Skips (exit 4) if trinity or /dev/vmdemo is not there.  Needs root.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <linux/vmdemo.h>
-
 #include "counters.h"
-#include "pattern.h"
-#include "target.h"
+#include "health.h"
+#include "nobody.h"
+#include "session.h"
+#include "sysfile.h"
+#include "tap.h"
 
-#define NOBODY		65534
 #define WORKDIR		"/tmp/trinity-run"
 #define OUTFILE		WORKDIR "/trinity.out"
-#define PARAMS_DIR	"/sys/module/vmdemo/parameters"
-#define KSFT_SKIP	4
 #define NTESTS		6
 
 static const char *const calls[] = {
@@ -68,44 +63,15 @@ static const char *const calls[] = {
 	"fallocate",
 };
 
-static int test_nr, failed;
-
-static void tap(bool ok, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void tap(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%sok %d ", ok ? "" : "not ", ++test_nr);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	if (!ok)
-		failed = 1;
-}
-
-static void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("# ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-}
-
-static void skip_all(const char *why)
-{
-	printf("1..0 # SKIP %s\n", why);
-	exit(KSFT_SKIP);
-}
+/* The run's settings, and what was there before it, to compare with. */
+struct run {
+	long ncalls, limit, children, seed;
+	uint64_t size;			/* the "size" parameter */
+	mode_t mode;			/* of the node */
+	char stats[16];			/* the "stats" parameter */
+	long taint;
+	struct counters c0;		/* of the emptied device */
+};
 
 static long env_long(const char *name, long def)
 {
@@ -117,116 +83,6 @@ static long env_long(const char *name, long def)
 		return def;
 	v = strtol(s, &end, 0);
 	return *end || v <= 0 ? def : v;
-}
-
-static const char *find_trinity(void)
-{
-	static const char *const where[] = {
-		"/usr/bin/trinity", "/usr/sbin/trinity", "/usr/local/bin/trinity",
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(where) / sizeof(where[0]); i++)
-		if (!access(where[i], X_OK))
-			return where[i];
-	return NULL;
-}
-
-static const char *dev_path(void)
-{
-	const char *p = getenv("VMDEMO_DEV");
-
-	return p && *p ? p : VMDEMO_DEVICE_PATH;
-}
-
-/* A small sysfs/procfs file as text (trailing newline dropped). */
-static int read_text(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return -1;
-	if (!fgets(buf, len, f)) {
-		fclose(f);
-		return -1;
-	}
-	fclose(f);
-	buf[strcspn(buf, "\n")] = 0;
-	return 0;
-}
-
-static long read_long(const char *path)
-{
-	char buf[64];
-
-	if (read_text(path, buf, sizeof(buf)))
-		return -1;
-	return strtol(buf, NULL, 0);
-}
-
-/* The processes in session @sid that are not zombies (pids in @pids). */
-static int session_members(pid_t sid, pid_t *pids, int max)
-{
-	struct dirent *de;
-	int n = 0;
-	DIR *d;
-
-	d = opendir("/proc");
-	if (!d)
-		return -1;
-	while ((de = readdir(d))) {
-		char path[64], stat[512], *p, state;
-		int pid = atoi(de->d_name), ppid, pgrp, session;
-
-		if (pid <= 0)
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-		if (read_text(path, stat, sizeof(stat)))
-			continue;
-		p = strrchr(stat, ')');	/* the name may hold anything */
-		if (!p || sscanf(p + 1, " %c %d %d %d", &state, &ppid, &pgrp,
-				 &session) != 4)
-			continue;
-		if (session != sid || state == 'Z' || state == 'X')
-			continue;
-		if (n < max)
-			pids[n] = pid;
-		n++;
-	}
-	closedir(d);
-	return n;
-}
-
-/*
- * Kill everything trinity started (its own session, by pid) and reap
- * what we inherited as the subreaper.  Returns the number still there
- * after @secs seconds.
- */
-static int kill_session(pid_t sid, int secs)
-{
-	pid_t pids[256];
-	int i, n = 0, tick;
-
-	for (tick = 0; tick <= secs * 10; tick++) {
-		kill(-sid, SIGKILL);
-		n = session_members(sid, pids, 256);
-		for (i = 0; i < n && i < 256; i++)
-			kill(pids[i], SIGKILL);
-		while (waitpid(-1, NULL, WNOHANG) > 0)
-			;
-		if (n <= 0)
-			return 0;
-		usleep(100000);
-	}
-	for (i = 0; i < n && i < 256; i++) {
-		char path[64], buf[256];
-
-		snprintf(path, sizeof(path), "/proc/%d/wchan", pids[i]);
-		if (read_text(path, buf, sizeof(buf)))
-			buf[0] = 0;
-		diag("pid %d is still there (wchan %s)", pids[i], buf);
-	}
-	return n;
 }
 
 /* Print the last @n lines of @path as diagnostics. */
@@ -258,37 +114,28 @@ static void tail_file(const char *path, int n, const char *prefix)
 /* The last calls of each trinity child: what was in flight at the end. */
 static void tail_children(void)
 {
-	struct dirent *de;
-	char path[512];
-	DIR *d = opendir(WORKDIR);
+	char **paths = sysfile_list(WORKDIR);
+	const char *name;
+	int i;
 
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		if (strncmp(de->d_name, "trinity-child", 13))
+	for (i = 0; paths && paths[i]; i++) {
+		name = strrchr(paths[i], '/') + 1;
+		if (strncmp(name, "trinity-child", 13))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", WORKDIR, de->d_name);
-		diag("%s (last 4 lines):", de->d_name);
-		tail_file(path, 4, "  ");
+		diag("%s (last 4 lines):", name);
+		tail_file(paths[i], 4, "  ");
 	}
-	closedir(d);
+	sysfile_list_free(paths);
 }
 
 static void remove_logs(void)
 {
-	struct dirent *de;
-	char path[512];
-	DIR *d = opendir(WORKDIR);
+	char **paths = sysfile_list(WORKDIR);
+	int i;
 
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", WORKDIR, de->d_name);
-		unlink(path);
-	}
-	closedir(d);
+	for (i = 0; paths && paths[i]; i++)
+		unlink(paths[i]);
+	sysfile_list_free(paths);
 	rmdir(WORKDIR);
 }
 
@@ -314,166 +161,61 @@ static bool file_has(const char *path, const char *needle, char *line,
 	return found;
 }
 
-/* Empty the device and give it @size again. */
-static int device_reset(uint64_t size)
-{
-	uint64_t zero = 0;
-	int fd = open(dev_path(), O_RDWR | O_CLOEXEC), ret;
-
-	if (fd < 0)
-		return -1;
-	ret = ioctl(fd, VMDEMO_IOC_SET_SIZE, &zero) ||
-	      ioctl(fd, VMDEMO_IOC_SET_SIZE, &size) ? -1 : 0;
-	close(fd);
-	return ret;
-}
-
 /*
- * The device still works: pattern in by write, out by mmap; and the
- * page accounting adds up (pages_allocated - pages_freed ==
- * pages_resident == what GET_INFO says).
+ * Note what is there before the run, empty the device, and open the node
+ * and a work directory for trinity's logs to nobody.  0, or 1 (a failure
+ * the diagnostics explain).
  */
-static bool device_works(uint64_t size)
+static int setup(struct run *r, const struct stat *st)
 {
-	struct vmdemo_info info;
-	struct counters c0, c;
-	size_t len = 16 * pagesz;
-	bool ok = true;
-	uint8_t *map;
-	int fd;
+	char size[64];
 
-	if (size < len)
-		len = size & ~(pagesz - 1);
-	if (device_reset(size)) {
-		diag("resetting the device: %s", strerror(errno));
-		return false;
-	}
-	fd = open(dev_path(), O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		diag("open %s: %s", dev_path(), strerror(errno));
-		return false;
-	}
-	/* Empty now: count from here ("reset" may have run since load). */
-	if (counters_read(&c0)) {
-		diag("reading the debugfs counters failed");
-		close(fd);
-		return false;
-	}
-	if (len) {
-		if (pat_pwrite(fd, 0, len, 3)) {
-			diag("pwrite: %s", strerror(errno));
-			ok = false;
-		}
-		map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-		if (map == MAP_FAILED) {
-			diag("mmap: %s", strerror(errno));
-			ok = false;
-		} else {
-			if (pat_check(map, len, 0, 3) != PAT_OK) {
-				diag("the mapping does not show what was written");
-				ok = false;
-			}
-			munmap(map, len);
-		}
-	}
-	if (ioctl(fd, VMDEMO_IOC_GET_INFO, &info)) {
-		diag("GET_INFO: %s", strerror(errno));
-		ok = false;
-	} else if (info.size != size || info.pages_resident != len / pagesz) {
-		diag("GET_INFO: size %llu (want %llu), resident %llu (want %zu)",
-		     (unsigned long long)info.size, (unsigned long long)size,
-		     (unsigned long long)info.pages_resident, len / pagesz);
-		ok = false;
-	}
-	if (counters_read(&c)) {
-		diag("reading the debugfs counters failed");
-		ok = false;
-	} else if ((c.v[C_PAGES_ALLOCATED] - c0.v[C_PAGES_ALLOCATED]) -
-		   (c.v[C_PAGES_FREED] - c0.v[C_PAGES_FREED]) !=
-		   c.v[C_PAGES_RESIDENT] ||
-		   c.v[C_PAGES_RESIDENT] != len / pagesz) {
-		diag("pages_allocated +%llu - pages_freed +%llu != pages_resident %llu (want %zu)",
-		     (unsigned long long)(c.v[C_PAGES_ALLOCATED] -
-					  c0.v[C_PAGES_ALLOCATED]),
-		     (unsigned long long)(c.v[C_PAGES_FREED] -
-					  c0.v[C_PAGES_FREED]),
-		     (unsigned long long)c.v[C_PAGES_RESIDENT], len / pagesz);
-		ok = false;
-	}
-	close(fd);
-	if (device_reset(size))
-		ok = false;
-	return ok;
-}
-
-int main(void)
-{
-	long ncalls = env_long("VMDEMO_TEST_TRINITY_CALLS", 100000);
-	long limit = env_long("VMDEMO_TEST_TRINITY_TIMEOUT", 250);
-	long children = env_long("VMDEMO_TEST_TRINITY_CHILDREN", 4);
-	long seed = env_long("VMDEMO_TEST_TRINITY_SEED",
-			     (long)(time(NULL) % 1000000000) + 1);
-	char size_param[64], stats_before[16], stats_after[16], line[512];
-	char ncalls_s[32], seed_s[32], children_s[32];
-	long taint_before, taint_after, refcnt;
-	struct counters c0, c1;
-	const char *trinity;
-	const char *argv[64];
-	struct stat st;
-	mode_t mode_before;
-	uint64_t size;
-	int argc = 0, status = -1, left, fd;
-	bool timed_out = false, ran, ok;
-	unsigned long i;
-	time_t start;
-	pid_t pid;
-
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	trinity = find_trinity();
-	if (!trinity)
-		skip_all("trinity is not installed in the guest (Debian package trinity; scripts/install-deps)");
-	if (stat(dev_path(), &st))
-		skip_all("no /dev/vmdemo (vmdemo module not loaded)");
-	if (geteuid() != 0)
-		skip_all("needs root (to open the node to nobody and back)");
-
-	printf("TAP version 13\n1..%d\n", NTESTS);
-	mode_before = st.st_mode & 07777;
-	if (read_text(PARAMS_DIR "/size", size_param, sizeof(size_param)) ||
-	    read_text(PARAMS_DIR "/stats", stats_before, sizeof(stats_before))) {
-		diag("cannot read %s", PARAMS_DIR);
+	r->mode = st->st_mode & 07777;
+	if (sysfile_line(VMDEMO_PARAMS_DIR "/size", size, sizeof(size)) ||
+	    sysfile_line(VMDEMO_PARAMS_DIR "/stats", r->stats,
+			 sizeof(r->stats))) {
+		diag("cannot read %s", VMDEMO_PARAMS_DIR);
 		return 1;
 	}
-	size = strtoull(size_param, NULL, 0);
-	taint_before = read_long("/proc/sys/kernel/tainted");
-	if (device_reset(size) || counters_read(&c0)) {
+	r->size = strtoull(size, NULL, 0);
+	r->taint = sysfile_long("/proc/sys/kernel/tainted", -1);
+	if (device_reset(r->size) || counters_read(&r->c0)) {
 		diag("cannot reset the device or read its counters");
 		return 1;
 	}
-
-	/* Work directory for trinity's logs, owned by nobody. */
 	mkdir(WORKDIR, 0755);
-	if (chown(WORKDIR, NOBODY, NOBODY) || chmod(dev_path(), 0666)) {
-		diag("setting up %s / chmod %s: %s", WORKDIR, dev_path(),
+	if (chown(WORKDIR, NOBODY, NOBODY) || chmod(vmdemo_dev(), 0666)) {
+		diag("setting up %s / chmod %s: %s", WORKDIR, vmdemo_dev(),
 		     strerror(errno));
 		return 1;
 	}
 	/* Orphans of trinity's children come to us, so we can reap them. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	return 0;
+}
 
-	snprintf(ncalls_s, sizeof(ncalls_s), "%ld", ncalls);
-	snprintf(seed_s, sizeof(seed_s), "%ld", seed);
-	snprintf(children_s, sizeof(children_s), "%ld", children);
+/* trinity's command line, shown as a diagnostic. */
+static void trinity_argv(const char **argv, const char *trinity,
+			 const struct run *r)
+{
+	static char ncalls[32], seed[32], children[32];
+	char cmd[1024] = "";
+	size_t i;
+	int argc = 0;
+
+	snprintf(ncalls, sizeof(ncalls), "%ld", r->ncalls);
+	snprintf(seed, sizeof(seed), "%ld", r->seed);
+	snprintf(children, sizeof(children), "%ld", r->children);
 	argv[argc++] = trinity;
 	argv[argc++] = "-q";
 	argv[argc++] = "-N";
-	argv[argc++] = ncalls_s;
+	argv[argc++] = ncalls;
 	argv[argc++] = "-s";
-	argv[argc++] = seed_s;
+	argv[argc++] = seed;
 	argv[argc++] = "-C";
-	argv[argc++] = children_s;
+	argv[argc++] = children;
 	argv[argc++] = "-V";
-	argv[argc++] = dev_path();
+	argv[argc++] = vmdemo_dev();
 	argv[argc++] = "--enable-fds=pseudo";
 	argv[argc++] = "-l";
 	argv[argc++] = WORKDIR;
@@ -482,17 +224,32 @@ int main(void)
 		argv[argc++] = calls[i];
 	}
 	argv[argc] = NULL;
-	{
-		char cmd[1024] = "";
-
-		for (i = 0; argv[i]; i++) {
-			strncat(cmd, argv[i], sizeof(cmd) - strlen(cmd) - 2);
-			strcat(cmd, " ");
-		}
-		diag("as nobody, in %s: %s", WORKDIR, cmd);
+	for (i = 0; argv[i]; i++) {
+		strncat(cmd, argv[i], sizeof(cmd) - strlen(cmd) - 2);
+		strcat(cmd, " ");
 	}
+	diag("as nobody, in %s: %s", WORKDIR, cmd);
+}
 
-	start = time(NULL);
+/* How the run went. */
+struct outcome {
+	int status;			/* trinity's wait status */
+	bool timed_out;			/* and it was killed */
+	int left;			/* processes of it still there */
+};
+
+/*
+ * Run trinity as nobody in a session of its own, its output in OUTFILE,
+ * for at most @limit seconds, then kill whatever it left.  0, or -1 if
+ * it could not be started.
+ */
+static int run_trinity(const char *const *argv, long limit, struct outcome *o)
+{
+	time_t start = time(NULL);
+	pid_t pid;
+	int fd;
+
+	o->status = -1;
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
@@ -506,53 +263,141 @@ int main(void)
 			close(fd);
 		}
 		/* Its own session: everything it starts can be found. */
-		if (setsid() < 0 || chdir(WORKDIR) ||
-		    setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
-		    setresuid(NOBODY, NOBODY, NOBODY))
+		if (setsid() < 0 || chdir(WORKDIR) || drop_to_nobody())
 			_exit(126);
-		execv(trinity, (char *const *)argv);
+		execv(argv[0], (char *const *)argv);
 		_exit(127);
 	}
 	if (pid < 0) {
 		diag("fork: %s", strerror(errno));
-		chmod(dev_path(), mode_before);
-		return 1;
+		return -1;
 	}
 	for (;;) {
 		bool done = false;
 		pid_t w;
-		int st2;
+		int st;
 
 		/* trinity, and the orphans that come to us meanwhile. */
-		while ((w = waitpid(-1, &st2, WNOHANG)) > 0) {
+		while ((w = waitpid(-1, &st, WNOHANG)) > 0) {
 			if (w == pid) {
-				status = st2;
+				o->status = st;
 				done = true;
 			}
 		}
 		if (done || (w < 0 && errno == ECHILD))
 			break;
 		if (time(NULL) - start > limit) {
-			timed_out = true;
+			o->timed_out = true;
 			kill(-pid, SIGKILL);
-			waitpid(pid, &status, 0);
+			waitpid(pid, &o->status, 0);
 			break;
 		}
 		usleep(200000);
 	}
 	diag("trinity exited after %ld s: %s %d", (long)(time(NULL) - start),
-	     WIFEXITED(status) ? "status" : "signal",
-	     WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-
+	     WIFEXITED(o->status) ? "status" : "signal",
+	     WIFEXITED(o->status) ? WEXITSTATUS(o->status) :
+				    WTERMSIG(o->status));
 	/* Leave nothing running that could hold the device. */
-	left = kill_session(pid, 30);
-	chmod(dev_path(), mode_before);
+	o->left = kill_session(pid, 30);
+	return 0;
+}
+
+/* What the run did to the device, as counted. */
+static void diag_counters(const struct counters *c0, const struct counters *c)
+{
+	static const enum counter shown[] = {
+		C_MMAPS, C_FAULTS, C_MAP_PAGES_MAPPED, C_PAGE_MKWRITE,
+		C_PAGES_ALLOCATED,
+	};
+	char buf[256];
+	size_t i, n = 0;
+
+	for (i = 0; i < sizeof(shown) / sizeof(shown[0]); i++)
+		n += snprintf(buf + n, sizeof(buf) - n, "%s%s %llu",
+			      i ? ", " : "", counter_names[shown[i]],
+			      (unsigned long long)(c->v[shown[i]] -
+						   c0->v[shown[i]]));
+	diag("device counters during the run: %s", buf);
+}
+
+/* As before the run, and rmmod-able; the page accounting adds up. */
+static bool as_before(const struct run *r)
+{
+	char stats[16] = "";
+	bool ok = true;
+	struct stat st;
+	long refcnt;
+
+	/* The run started from an empty device. */
+	if (!pages_add_up(&r->c0, -1, "over the run"))
+		ok = false;
+	if (stat(vmdemo_dev(), &st) || (st.st_mode & 07777) != r->mode) {
+		diag("%s: mode %#o, was %#o", vmdemo_dev(), st.st_mode & 07777,
+		     r->mode);
+		ok = false;
+	}
+	if (sysfile_line(VMDEMO_PARAMS_DIR "/stats", stats, sizeof(stats)) ||
+	    strcmp(r->stats, stats)) {
+		diag("parameter stats is %s, was %s", stats, r->stats);
+		ok = false;
+	}
+	if (device_reset(r->size)) {
+		diag("resetting the device failed: %s", strerror(errno));
+		ok = false;
+	}
+	refcnt = sysfile_long(VMDEMO_MODULE_DIR "/refcnt", -1);
+	if (refcnt != 0) {
+		diag("module refcnt %ld with nothing open", refcnt);
+		ok = false;
+	}
+	return ok;
+}
+
+int main(void)
+{
+	static const char *const where[] = {
+		"/usr/bin/trinity", "/usr/sbin/trinity", "/usr/local/bin/trinity",
+	};
+	struct run r = {
+		.ncalls = env_long("VMDEMO_TEST_TRINITY_CALLS", 100000),
+		.limit = env_long("VMDEMO_TEST_TRINITY_TIMEOUT", 250),
+		.children = env_long("VMDEMO_TEST_TRINITY_CHILDREN", 4),
+		.seed = env_long("VMDEMO_TEST_TRINITY_SEED",
+				 (long)(time(NULL) % 1000000000) + 1),
+	};
+	const char *trinity, *argv[64];
+	struct outcome o = { 0 };
+	struct counters c;
+	char line[512];
+	struct stat st;
+	bool ran, ok;
+	long taint;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	trinity = sysfile_first(where, sizeof(where) / sizeof(where[0]), X_OK);
+	if (!trinity)
+		skip_all("trinity is not installed in the guest (Debian package trinity; scripts/install-deps)");
+	if (stat(vmdemo_dev(), &st))
+		skip_all("no /dev/vmdemo (vmdemo module not loaded)");
+	if (geteuid() != 0)
+		skip_all("needs root (to open the node to nobody and back)");
+
+	tap_plan(NTESTS);
+	if (setup(&r, &st))
+		return 1;
+	trinity_argv(argv, trinity, &r);
+	if (run_trinity(argv, r.limit, &o)) {
+		chmod(vmdemo_dev(), r.mode);
+		return 1;
+	}
+	chmod(vmdemo_dev(), r.mode);
 
 	/* 1: trinity ran and stopped by itself. */
 	ran = file_has(OUTFILE, "Ran ", line, sizeof(line));
 	if (ran)
 		diag("%s", line);
-	ok = !timed_out && WIFEXITED(status) && ran &&
+	ok = !o.timed_out && WIFEXITED(o.status) && ran &&
 	     file_has(OUTFILE, "Completed maximum number of operations", NULL, 0);
 	if (!ok) {
 		diag("trinity's output (last 40 lines):");
@@ -560,84 +405,38 @@ int main(void)
 	}
 	if (!ok || file_has(OUTFILE, "became tainted", NULL, 0))
 		tail_children();
-	tap(ok, "trinity: %ld calls (mmap...fallocate) on %s, seed %ld%s", ncalls,
-	    dev_path(), seed, timed_out ? " (timed out)" : "");
+	tap(ok, "trinity: %ld calls (mmap...fallocate) on %s, seed %ld%s",
+	    r.ncalls, vmdemo_dev(), r.seed, o.timed_out ? " (timed out)" : "");
 
 	/* 2: the device was its victim. */
 	ok = file_has(OUTFILE, "Added 1 filenames from", line, sizeof(line)) &&
-	     !counters_read(&c1) && c1.v[C_MMAPS] > c0.v[C_MMAPS];
+	     !counters_read(&c) && c.v[C_MMAPS] > r.c0.v[C_MMAPS];
 	if (ok)
-		diag("device counters during the run: mmaps %llu, faults %llu, map_pages_mapped %llu, page_mkwrite %llu, pages_allocated %llu",
-		     (unsigned long long)(c1.v[C_MMAPS] - c0.v[C_MMAPS]),
-		     (unsigned long long)(c1.v[C_FAULTS] - c0.v[C_FAULTS]),
-		     (unsigned long long)(c1.v[C_MAP_PAGES_MAPPED] -
-					  c0.v[C_MAP_PAGES_MAPPED]),
-		     (unsigned long long)(c1.v[C_PAGE_MKWRITE] -
-					  c0.v[C_PAGE_MKWRITE]),
-		     (unsigned long long)(c1.v[C_PAGES_ALLOCATED] -
-					  c0.v[C_PAGES_ALLOCATED]));
-	tap(ok, "trinity: its only file was %s, and it mapped it", dev_path());
+		diag_counters(&r.c0, &c);
+	tap(ok, "trinity: its only file was %s, and it mapped it", vmdemo_dev());
 
 	/* 3: no new taint. */
-	taint_after = read_long("/proc/sys/kernel/tainted");
-	ok = taint_before >= 0 && taint_after >= 0 &&
-	     !(taint_after & ~taint_before);
+	taint = sysfile_long("/proc/sys/kernel/tainted", -1);
+	ok = r.taint >= 0 && taint >= 0 && !(taint & ~r.taint);
 	if (!ok)
-		diag("kernel taint %#lx before, %#lx after", taint_before,
-		     taint_after);
-	tap(ok, "trinity: no new kernel taint (%#lx)", taint_after);
+		diag("kernel taint %#lx before, %#lx after", r.taint, taint);
+	tap(ok, "trinity: no new kernel taint (%#lx)", taint);
 
 	/* 4: nothing left. */
-	tap(left == 0, "trinity: no process of it left (%d)", left);
+	tap(o.left == 0, "trinity: no process of it left (%d)", o.left);
 
-	/*
-	 * 5: as before, and rmmod-able; and the page accounting over the
-	 * whole run adds up (it started from an empty device).
-	 */
-	ok = true;
-	if (counters_read(&c1)) {
-		diag("reading the debugfs counters failed");
-		ok = false;
-	} else if ((c1.v[C_PAGES_ALLOCATED] - c0.v[C_PAGES_ALLOCATED]) -
-		   (c1.v[C_PAGES_FREED] - c0.v[C_PAGES_FREED]) !=
-		   c1.v[C_PAGES_RESIDENT]) {
-		diag("over the run: pages_allocated +%llu - pages_freed +%llu != pages_resident %llu",
-		     (unsigned long long)(c1.v[C_PAGES_ALLOCATED] -
-					  c0.v[C_PAGES_ALLOCATED]),
-		     (unsigned long long)(c1.v[C_PAGES_FREED] -
-					  c0.v[C_PAGES_FREED]),
-		     (unsigned long long)c1.v[C_PAGES_RESIDENT]);
-		ok = false;
-	}
-	if (stat(dev_path(), &st) || (st.st_mode & 07777) != mode_before) {
-		diag("%s: mode %#o, was %#o", dev_path(), st.st_mode & 07777,
-		     mode_before);
-		ok = false;
-	}
-	if (read_text(PARAMS_DIR "/stats", stats_after, sizeof(stats_after)) ||
-	    strcmp(stats_before, stats_after)) {
-		diag("parameter stats is %s, was %s", stats_after, stats_before);
-		ok = false;
-	}
-	if (device_reset(size)) {
-		diag("resetting the device failed: %s", strerror(errno));
-		ok = false;
-	}
-	refcnt = read_long("/sys/module/vmdemo/refcnt");
-	if (refcnt != 0) {
-		diag("module refcnt %ld with nothing open", refcnt);
-		ok = false;
-	}
-	tap(ok, "device: mode %#o, parameters, refcnt 0 as before; pages add up",
-	    mode_before);
+	/* 5: as before. */
+	tap(as_before(&r),
+	    "device: mode %#o, parameters, refcnt 0 as before; pages add up",
+	    r.mode);
 
 	/* 6: still works. */
-	tap(device_works(size), "device: still works, page accounting adds up");
+	tap(device_works(r.size), "device: still works, page accounting adds up");
 
 	/* Its logs fill the guest's memory (tmpfs): keep them only on failure. */
-	if (!failed)
+	if (!tap_failed)
 		remove_logs();
 	else
 		diag("trinity's logs are in the guest's %s", WORKDIR);
-	return failed;
+	return tap_failed;
 }
