@@ -4,10 +4,11 @@
  *
  *   modes      /sys/module/vmdemo/parameters holds exactly the documented
  *              parameters with their documented modes: size, max_size,
- *              mode 0444; stats 0644 (writable by root only)
+ *              force_max_size, mode, count_closes 0444; stats, latency
+ *              0644 (writable by root only)
  *   nobody     an unprivileged process can read every one and write none
- *   stats      root's malformed writes to "stats" fail and leave it as it
- *              was; root may flip it
+ *   stats      root's malformed writes to "stats" and "latency" fail and
+ *              leave them as they were; root may flip them
  *
  * Runs as root in the test VM.  Skips if /dev/vmdemo is not there.
  */
@@ -19,8 +20,11 @@
 static const struct { const char *name; unsigned int mode; } params[] = {
 	{ "size", 0444 },
 	{ "max_size", 0444 },
+	{ "force_max_size", 0444 },
 	{ "mode", 0444 },
+	{ "count_closes", 0444 },
 	{ "stats", 0644 },
+	{ "latency", 0644 },
 };
 
 TEST(params_documented_modes)
@@ -103,16 +107,18 @@ TEST(nobody_cannot_write_params)
 	}
 }
 
-static char read_stats_param(void)
+static char read_param(const char *path)
 {
-	char *text = sysfile_text(STATS);
+	char *text = sysfile_text(path);
 	char c = text ? text[0] : '?';
 
 	free(text);
 	return c;
 }
 
-TEST(stats_param_rejects_garbage)
+/* Malformed writes to the bool parameter @path fail and change nothing. */
+static void bool_param_rejects_garbage(struct __test_metadata *_metadata,
+				       const char *path)
 {
 	static const struct { const char *text; size_t len; } bad[] = {
 		{ "\0", 1 }, { "\n", 1 }, { "2", 1 }, { "maybe", 5 },
@@ -123,33 +129,44 @@ TEST(stats_param_rejects_garbage)
 	size_t i;
 	int err;
 
-	NEED_DEVICE();
-	orig = read_stats_param();
+	orig = read_param(path);
 	ASSERT_TRUE(orig == 'Y' || orig == 'N');
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		err = sysfile_write(STATS, bad[i].text, bad[i].len);
+		err = sysfile_write(path, bad[i].text, bad[i].len);
 		EXPECT_EQ(EINVAL, err) {
-			TH_LOG("writing \"%.*s\" to stats: %s",
-			       (int)bad[i].len, bad[i].text, strerror(err));
+			TH_LOG("writing \"%.*s\" to %s: %s", (int)bad[i].len,
+			       bad[i].text, path, strerror(err));
 		}
-		EXPECT_EQ(orig, read_stats_param());
+		EXPECT_EQ(orig, read_param(path));
 	}
 	/*
 	 * More than a sysfs store takes at once: sysfs hands the first page
 	 * to the parameter, which must refuse it.
 	 */
 	memset(big, 'x', sizeof(big));
-	EXPECT_EQ(EINVAL, sysfile_write(STATS, big, sizeof(big)));
-	EXPECT_EQ(orig, read_stats_param());
+	EXPECT_EQ(EINVAL, sysfile_write(path, big, sizeof(big)));
+	EXPECT_EQ(orig, read_param(path));
 	/* From a bad pointer. */
-	EXPECT_EQ(EFAULT, sysfile_write(STATS, NULL, 1));
-	EXPECT_EQ(orig, read_stats_param());
+	EXPECT_EQ(EFAULT, sysfile_write(path, NULL, 1));
+	EXPECT_EQ(orig, read_param(path));
 
 	/* Root may flip it, and it is back as it was afterwards. */
-	EXPECT_EQ(0, sysfile_puts(STATS, orig == 'Y' ? "N" : "Y"));
-	EXPECT_EQ(orig == 'Y' ? 'N' : 'Y', read_stats_param());
-	EXPECT_EQ(0, sysfile_puts(STATS, orig == 'Y' ? "Y" : "N"));
-	EXPECT_EQ(orig, read_stats_param());
+	EXPECT_EQ(0, sysfile_puts(path, orig == 'Y' ? "N" : "Y"));
+	EXPECT_EQ(orig == 'Y' ? 'N' : 'Y', read_param(path));
+	EXPECT_EQ(0, sysfile_puts(path, orig == 'Y' ? "Y" : "N"));
+	EXPECT_EQ(orig, read_param(path));
+}
+
+TEST(stats_param_rejects_garbage)
+{
+	NEED_DEVICE();
+	bool_param_rejects_garbage(_metadata, STATS);
+}
+
+TEST(latency_param_rejects_garbage)
+{
+	NEED_DEVICE();
+	bool_param_rejects_garbage(_metadata, VMDEMO_PARAMS_DIR "/latency");
 }
 
 TEST_HARNESS_MAIN
