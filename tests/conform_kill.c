@@ -29,6 +29,7 @@
  * run is repeated, and skipped after three such runs.
  */
 #include "conform.h"
+#include "sysfile.h"
 
 #include <sched.h>
 #include <stdlib.h>
@@ -55,17 +56,7 @@ static double now_s(void)
 /* MemAvailable in bytes, or 0. */
 static uint64_t mem_available(void)
 {
-	unsigned long long kb = 0;
-	char line[128];
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb * 1024;
+	return meminfo_bytes("MemAvailable");
 }
 
 /*

@@ -33,6 +33,7 @@
  * 6.12 and 7.2 the injecting child is killed by SIGBUS on both.
  */
 #include "conform.h"
+#include "sysfile.h"
 
 #include <elf.h>
 #include <sys/syscall.h>
@@ -51,19 +52,6 @@ struct inject {
 	int err;		/* madvise()'s errno, 0, or -1: no answer */
 };
 
-static uint64_t pagemap_pfn(const void *addr)
-{
-	uint64_t e = 0;
-	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return 0;
-	if (pread(fd, &e, sizeof(e),
-		  (uintptr_t)addr / pagesz * sizeof(e)) != sizeof(e))
-		e = 0;
-	close(fd);
-	return e >> 63 ? e & ((1ULL << 55) - 1) : 0;
-}
 
 /* Whether frame @pfn is marked poisoned (/proc/kpageflags); -1: unknown. */
 static int frame_poisoned(uint64_t pfn)
@@ -106,7 +94,7 @@ static int poison(struct __test_metadata *_metadata, const struct target *t,
 		if (m == MAP_FAILED)
 			_exit(1);
 		(void)m[pages(victim)];
-		in->pfn = pagemap_pfn((void *)(m + pages(victim)));
+		in->pfn = self_pfn((void *)(m + pages(victim)));
 		in->err = madvise((void *)(m + pages(victim)), pagesz,
 				  MADV_HWPOISON) ? errno : 0;
 		_exit(0);

@@ -20,6 +20,7 @@
  * good.
  */
 #include "conform.h"
+#include "sysfile.h"
 
 CONFORM_FIXTURE(softoffline);
 
@@ -27,21 +28,6 @@ CONFORM_FIXTURE(softoffline);
 #define NPAGES		3
 #define VICTIM		1
 #define KPF_HWPOISON	19
-
-/* The frame mapped at @addr in this process; 0 if none or hidden. */
-static uint64_t pagemap_pfn(const void *addr)
-{
-	uint64_t e = 0;
-	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return 0;
-	if (pread(fd, &e, sizeof(e),
-		  (uintptr_t)addr / pagesz * sizeof(e)) != sizeof(e))
-		e = 0;
-	close(fd);
-	return e >> 63 ? e & ((1ULL << 55) - 1) : 0;
-}
 
 /* The frame of page @i of @t, through a mapping made for the purpose. */
 static uint64_t frame_of(const struct target *t, int i)
@@ -53,7 +39,7 @@ static uint64_t frame_of(const struct target *t, int i)
 	if (m == MAP_FAILED)
 		return 0;
 	(void)m[pages(i)];
-	pfn = pagemap_pfn((const void *)(m + pages(i)));
+	pfn = self_pfn((const void *)(m + pages(i)));
 	munmap((void *)m, pages(i + 1));
 	return pfn;
 }
@@ -146,7 +132,7 @@ TEST_F(softoffline, mapped_page_moves_under_the_mapping)
 	m = map_target(&self->t, pages(NPAGES), RW, MAP_SHARED, 0);
 	ASSERT_MAPPED(m);
 	pat_fill(m, pages(NPAGES), 0, 1);
-	old = pagemap_pfn(m + pages(VICTIM));
+	old = self_pfn(m + pages(VICTIM));
 	ASSERT_NE(0U, old) TH_LOG("no frame number in /proc/self/pagemap (root?)");
 
 	err = soft_offline(old);
@@ -155,7 +141,7 @@ TEST_F(softoffline, mapped_page_moves_under_the_mapping)
 
 	EXPECT_EQ(PAT_OK, pat_check(m, pages(NPAGES), 0, 1));
 	EXPECT_ALL(1);
-	now = pagemap_pfn(m + pages(VICTIM));
+	now = self_pfn(m + pages(VICTIM));
 	EXPECT_NE(0U, now);
 	EXPECT_NE(old, now);
 	EXPECT_EQ(now, frame_of(&self->t, VICTIM));

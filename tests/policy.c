@@ -44,6 +44,7 @@
 #include <linux/vmdemo.h>
 
 #include "kselftest_harness.h"
+#include "sysfile.h"
 
 #define PARAMS	"/sys/module/vmdemo/parameters"
 #define NOBODY	65534
@@ -57,40 +58,20 @@ static const char *env_or(const char *name, const char *dflt)
 	return v ? v : dflt;
 }
 
-static const char *dev_path(void)
-{
-	const char *p = getenv("VMDEMO_DEV");
-
-	return p && *p ? p : VMDEMO_DEVICE_PATH;
-}
-
-static bool module_loaded(void)
-{
-	char line[256];
-	bool found = false;
-	FILE *f = fopen("/proc/modules", "r");
-
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f))
-		found = !strncmp(line, "vmdemo ", 7);
-	fclose(f);
-	return found;
-}
 
 /* Unload vmdemo if it is loaded; 0 or an errno. */
 static int unload(void)
 {
 	int i;
 
-	for (i = 0; module_loaded() && i < 50; i++) {
+	for (i = 0; vmdemo_loaded() && i < 50; i++) {
 		if (!syscall(SYS_delete_module, "vmdemo", O_NONBLOCK))
 			return 0;
 		if (errno != EAGAIN && errno != EBUSY)
 			return errno;
 		usleep(100000);	/* a child's descriptor, closing */
 	}
-	return module_loaded() ? EBUSY : 0;
+	return vmdemo_loaded() ? EBUSY : 0;
 }
 
 /* (Re)load vmdemo with @params: 0 or the errno of the load. */
@@ -119,17 +100,7 @@ static int restore(void)
 /* MemTotal in bytes. */
 static uint64_t mem_total(void)
 {
-	unsigned long long kb = 0;
-	char line[128];
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "MemTotal: %llu kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb * 1024;
+	return meminfo_bytes("MemTotal");
 }
 
 /* A parameter's value as text, newline dropped; "" if unreadable. */
@@ -152,7 +123,7 @@ static const char *param(const char *name, char *buf, size_t len)
 
 static int get_info(struct vmdemo_info *info)
 {
-	int fd = open(dev_path(), O_RDONLY | O_CLOEXEC), err = 0;
+	int fd = open(vmdemo_dev(), O_RDONLY | O_CLOEXEC), err = 0;
 
 	if (fd < 0)
 		return errno;
@@ -165,7 +136,7 @@ static int get_info(struct vmdemo_info *info)
 /* SET_SIZE through a new descriptor: 0 or the errno. */
 static int set_size(uint64_t size)
 {
-	int fd = open(dev_path(), O_RDWR | O_CLOEXEC), err = 0;
+	int fd = open(vmdemo_dev(), O_RDWR | O_CLOEXEC), err = 0;
 
 	if (fd < 0)
 		return errno;
@@ -194,7 +165,7 @@ FIXTURE_SETUP(policy)
 	self->skip = true;
 	if (geteuid())
 		SKIP(return, "needs root: it reloads the module");
-	if (!module_loaded())
+	if (!vmdemo_loaded())
 		SKIP(return, "vmdemo is not loaded");
 	if (access(ko, R_OK))
 		SKIP(return, "%s: %s (set VMDEMO_KO)", ko, strerror(errno));
@@ -222,8 +193,8 @@ FIXTURE_TEARDOWN(policy)
 	if ((err) && !__e)						\
 		break;							\
 	if (err) {							\
-		EXPECT_FALSE(module_loaded());				\
-		EXPECT_NE(0, access(dev_path(), F_OK));			\
+		EXPECT_FALSE(vmdemo_loaded());				\
+		EXPECT_NE(0, access(vmdemo_dev(), F_OK));			\
 		EXPECT_NE(0, access(PARAMS, F_OK));			\
 	}								\
 } while (0)
@@ -362,7 +333,7 @@ static void grow_as(struct grow_results *r, bool nobody, const uint64_t *sizes,
 		if (syscall(SYS_capset, &hdr, data))
 			r->setup_err = errno;
 	}
-	fd = r->setup_err ? -1 : open(dev_path(), O_RDWR | O_CLOEXEC);
+	fd = r->setup_err ? -1 : open(vmdemo_dev(), O_RDWR | O_CLOEXEC);
 	if (fd < 0 && !r->setup_err)
 		r->setup_err = errno;
 	for (i = 0; fd >= 0 && i < n; i++) {
@@ -420,7 +391,7 @@ TEST_F(policy, growing_past_load_size_needs_cap_sys_admin)
 	down_up[4] = info.max_size;
 	for (i = 0; i < (int)sizeof(want); i++)
 		want[i] = i * 7 + 1;
-	fd = open(dev_path(), O_RDWR | O_CLOEXEC);
+	fd = open(vmdemo_dev(), O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ((ssize_t)sizeof(want), pwrite(fd, want, sizeof(want), 0));
 	close(fd);
@@ -435,7 +406,7 @@ TEST_F(policy, growing_past_load_size_needs_cap_sys_admin)
 	EXPECT_EQ(MiB, r->size[0]);
 
 	EXPECT_EQ(MiB, get_size());
-	fd = open(dev_path(), O_RDONLY | O_CLOEXEC);
+	fd = open(vmdemo_dev(), O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ((ssize_t)sizeof(buf), pread(fd, buf, sizeof(buf), 0));
 	close(fd);
@@ -460,7 +431,7 @@ int main(int argc, char **argv)
 	char before[4][64], after[64];
 	static const char *const names[] = { "size", "max_size", "mode",
 					     "force_max_size" };
-	bool same = true, loaded = module_loaded();
+	bool same = true, loaded = vmdemo_loaded();
 	int ret, err, i;
 
 	for (i = 0; i < 4; i++)
@@ -468,10 +439,10 @@ int main(int argc, char **argv)
 	ret = test_harness_run(argc, argv);
 	for (i = 0; i < 4; i++)
 		same &= !strcmp(before[i], param(names[i], after, sizeof(after)));
-	if (loaded && !geteuid() && (!same || !module_loaded())) {
+	if (loaded && !geteuid() && (!same || !vmdemo_loaded())) {
 		err = restore();
 		fprintf(stderr, "# policy: vmdemo was left %s; loading it as before: %s\n",
-			module_loaded() ? "with other parameters" : "unloaded",
+			vmdemo_loaded() ? "with other parameters" : "unloaded",
 			strerror(err));
 		if (err)
 			ret = 1;

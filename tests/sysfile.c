@@ -34,6 +34,39 @@ bool vmdemo_loaded(void)
 	return found;
 }
 
+uint64_t self_pfn(const void *addr)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	uint64_t e = 0;
+
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &e, sizeof(e), (uintptr_t)addr / page * sizeof(e)) !=
+	    sizeof(e))
+		e = 0;
+	close(fd);
+	/* Bit 63: present; bits 0-54: the frame (0 unless root). */
+	return e >> 63 ? e & ((1ULL << 55) - 1) : 0;
+}
+
+uint64_t meminfo_bytes(const char *field)
+{
+	unsigned long long kb = 0;
+	size_t n = strlen(field);
+	char line[128];
+	FILE *f = fopen("/proc/meminfo", "re");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, field, n) && line[n] == ':' &&
+		    sscanf(line + n + 1, "%llu kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb * 1024;
+}
+
 int sysfile_line(const char *path, char *buf, size_t len)
 {
 	FILE *f = fopen(path, "re");

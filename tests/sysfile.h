@@ -8,6 +8,7 @@
 #define _VMDEMO_SYSFILE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 
 #define VMDEMO_MODULE_DIR	"/sys/module/vmdemo"
@@ -17,6 +18,12 @@
 const char *vmdemo_dev(void);
 /* Whether the module is loaded (in /proc/modules). */
 bool vmdemo_loaded(void);
+
+/* The frame this process maps at @addr (/proc/self/pagemap); 0 if none or hidden. */
+uint64_t self_pfn(const void *addr);
+
+/* A /proc/meminfo field ("MemTotal", "MemAvailable") in bytes, or 0. */
+uint64_t meminfo_bytes(const char *field);
 
 /* The first line of @path, without its newline, in @buf: 0 or -1. */
 int sysfile_line(const char *path, char *buf, size_t len);
