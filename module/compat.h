@@ -21,6 +21,11 @@
  *   VMDEMO_HAVE_COPY_FOLIO_FROM_ITER_ATOMIC
  *	copy_folio_from_iter_atomic() exists (6.12 on; copy_page_from_iter_
  *	atomic() is gone by 7.x).
+ *   VMDEMO_HAVE_COPY_SPLICE_READ
+ *	copy_splice_read() exists (6.5 on); before, generic_file_splice_read()
+ *	did the same through ->read_iter.
+ *   VMDEMO_HAVE_FILEMAP_ALLOC_FOLIO_POLICY
+ *	filemap_alloc_folio() takes a NUMA memory policy (7.x).
  *   VMDEMO_HAVE_MM_GET_UNMAPPED_AREA_MM, VMDEMO_HAVE_MM_GET_UNMAPPED_AREA
  *	the default address-space allocator is mm_get_unmapped_area(mm, file,
  *	...) (6.10 on), then mm_get_unmapped_area(file, ...); before that it
@@ -68,13 +73,66 @@ static inline struct folio *vmdemo_lock_folio(struct address_space *mapping,
 							FGP_LOCK, 0));
 }
 
+/**
+ * vmdemo_alloc_folio() - allocate a page for the page cache
+ * @gfp: allocation flags
+ *
+ * An order-0 filemap_alloc_folio(), which spreads page cache pages over
+ * a cpuset's nodes when the cpuset asks for it; no memory policy of a
+ * mapping applies (the kernel's own default where it takes one).
+ *
+ * Return: the folio, or NULL.
+ */
+static inline struct folio *vmdemo_alloc_folio(gfp_t gfp)
+{
+#ifdef VMDEMO_HAVE_FILEMAP_ALLOC_FOLIO_POLICY
+	return filemap_alloc_folio(gfp, 0, NULL);
+#else
+	return filemap_alloc_folio(gfp, 0);
+#endif
+}
+
+/*
+ * splice(), sendfile() and copy_file_range()'s fallback read the device
+ * through ->read_iter into the pipe's own pages: the device's pages are
+ * never handed to a pipe, where a later write to them would show.
+ */
+#ifdef VMDEMO_HAVE_COPY_SPLICE_READ
+#define vmdemo_splice_read	copy_splice_read
+#else
+#define vmdemo_splice_read	generic_file_splice_read
+#endif
+
+/**
+ * vmdemo_trylock_folio() - look up a folio and lock it, without sleeping
+ * @mapping: the address_space to search
+ * @index: page index
+ *
+ * Return: the folio, locked, with a reference held; NULL if it is not
+ * there or its lock is taken.
+ */
+static inline struct folio *vmdemo_trylock_folio(struct address_space *mapping,
+						 pgoff_t index)
+{
+	return vmdemo_folio_or_null(__filemap_get_folio(mapping, index,
+							FGP_LOCK | FGP_NOWAIT,
+							0));
+}
+
 /*
  * A memory error in a page of the cache (memory_failure()).  Returning 0
- * keeps the page where it is, as shmem does: removing it would turn its
- * bytes into a hole that reads back as zeroes.  memory_failure() has
- * marked it poisoned and unmapped it; faults on it then raise SIGBUS (the
- * core mm checks), and read() and write() fail with EIO (store.c).  The
- * method changed from a page to a folio in 6.8.
+ * keeps the page where it is: removing it would turn its bytes into a
+ * hole that reads back as zeroes.  memory_failure() has marked it
+ * poisoned and unmapped it; faults on it then raise SIGBUS (the core mm
+ * checks), and read() and write() fail with EIO (store.c).
+ *
+ * This is what shmem does too, but memory_failure() expects only shmem
+ * to keep such a page (it asks shmem_mapping() by name): for this cache
+ * it sees the cache's reference as one too many and reports the recovery
+ * as "Failed".  madvise(MADV_HWPOISON) then fails with EBUSY on 6.1, and
+ * on later kernels the process that injected the error gets SIGBUS; a
+ * real machine check logs the page as not recovered.  The page is kept
+ * all the same.  The method changed from a page to a folio in 6.8.
  */
 #ifdef VMDEMO_HAVE_ERROR_REMOVE_FOLIO
 static inline int vmdemo_keep_poisoned(struct address_space *mapping,

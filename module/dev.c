@@ -39,25 +39,47 @@ static int vmdemo_open(struct inode *inode, struct file *file)
 	 * finds them all when a range is shrunk away or punched.
 	 */
 	file->f_mapping = vdev->store.mapping;
+	/*
+	 * What the VFS gives a regular file and not a character device:
+	 * read(), write() and lseek() of threads sharing this file update
+	 * the position under f_pos_lock, as POSIX asks of a file; and
+	 * RWF_NOWAIT / IOCB_NOWAIT is accepted, because the device honours
+	 * it (store.c).
+	 */
+	file->f_mode |= FMODE_ATOMIC_POS | FMODE_NOWAIT;
 	return 0;
 }
 
 static ssize_t vmdemo_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
-	return vmdemo_store_read(vmdemo_file_store(iocb->ki_filp),
-				 &iocb->ki_pos, to);
+	struct file *file = iocb->ki_filp;
+	ssize_t ret;
+
+	ret = vmdemo_store_read(vmdemo_file_store(file), iocb, to);
+	/* The access time, as filemap_read() updates it. */
+	file_accessed(file);
+	return ret;
 }
 
 static ssize_t vmdemo_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
-	struct vmdemo_store *store = vmdemo_file_store(iocb->ki_filp);
+	struct file *file = iocb->ki_filp;
+	struct vmdemo_store *store = vmdemo_file_store(file);
+	int err;
 
 	if (!iov_iter_count(from))
 		return 0;
 	/* O_APPEND, RWF_APPEND: at the end, which is fixed: ENOSPC. */
 	if (iocb->ki_flags & IOCB_APPEND)
 		iocb->ki_pos = vmdemo_store_size(store);
-	return vmdemo_store_write(store, &iocb->ki_pos, from);
+	/*
+	 * Modification and change time of the device node, as a write
+	 * updates a file's.  It never sleeps for a node on devtmpfs.
+	 */
+	err = file_update_time(file);
+	if (err)
+		return err;
+	return vmdemo_store_write(store, iocb, from);
 }
 
 static loff_t vmdemo_llseek(struct file *file, loff_t offset, int whence)
@@ -127,7 +149,14 @@ static long vmdemo_ioctl(struct file *file, unsigned int cmd,
 			return -EFAULT;
 		if (size > store->max_size)
 			return -EFBIG;
-		return vmdemo_store_set_size(store, size);
+		/*
+		 * Whoever may open the device may fill what the administrator
+		 * loaded it with; more memory than that, which nothing can
+		 * reclaim, takes CAP_SYS_ADMIN.
+		 */
+		return vmdemo_store_set_size(store, size,
+					     size <= store->base_size ||
+					     capable(CAP_SYS_ADMIN));
 
 	case VMDEMO_IOC_PUNCH_HOLE:
 		if (!(file->f_mode & FMODE_WRITE))
@@ -162,6 +191,8 @@ static const struct file_operations vmdemo_fops = {
 	.llseek		= vmdemo_llseek,
 	.mmap		= vmdemo_mmap,
 	.get_unmapped_area = vmdemo_get_unmapped_area,
+	.splice_read	= vmdemo_splice_read,
+	.splice_write	= iter_file_splice_write,
 	.fsync		= noop_fsync,
 	.unlocked_ioctl	= vmdemo_ioctl,
 	/* Every argument is a pointer to the same layout on 32 and 64 bit. */

@@ -10,6 +10,7 @@
 
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/mm.h>
 
 #include "vmdemo.h"
 
@@ -17,9 +18,21 @@ static unsigned long long vmdemo_size = 16ULL << 20;
 module_param_named(size, vmdemo_size, ullong, 0444);
 MODULE_PARM_DESC(size, "Initial size of the device in bytes (default 16 MiB)");
 
-static unsigned long long vmdemo_max_size = 1ULL << 30;
+/*
+ * The pages of the device are unevictable and outlive the processes that
+ * touched them, so the memory it may hold is bounded: by default half of
+ * the RAM, at most 1 GiB; more only when asked for twice.  Growing past
+ * the load-time size also takes CAP_SYS_ADMIN (dev.c).
+ */
+#define VMDEMO_MAX_SIZE_DEFAULT	BIT_ULL(30)
+
+static unsigned long long vmdemo_max_size;
 module_param_named(max_size, vmdemo_max_size, ullong, 0444);
-MODULE_PARM_DESC(max_size, "Largest size VMDEMO_IOC_SET_SIZE accepts (default 1 GiB)");
+MODULE_PARM_DESC(max_size, "Largest size VMDEMO_IOC_SET_SIZE accepts (default 0: half of RAM, at most 1 GiB)");
+
+static bool vmdemo_force_max_size;
+module_param_named(force_max_size, vmdemo_force_max_size, bool, 0444);
+MODULE_PARM_DESC(force_max_size, "Allow a max_size above half of RAM (default N)");
 
 static ushort vmdemo_mode = 0600;
 module_param_named(mode, vmdemo_mode, ushort, 0444);
@@ -27,10 +40,31 @@ MODULE_PARM_DESC(mode, "Permissions of /dev/vmdemo (default 0600)");
 
 static struct vmdemo_device vmdemo_device;
 
+/* The max_size in force; 0 if the parameters ask for too much. */
+static int __init vmdemo_check_max_size(void)
+{
+	unsigned long long half_ram = (unsigned long long)totalram_pages() <<
+				      (PAGE_SHIFT - 1);
+
+	if (!vmdemo_max_size) {
+		vmdemo_max_size = min(half_ram, VMDEMO_MAX_SIZE_DEFAULT);
+		return 0;
+	}
+	if (vmdemo_max_size > half_ram && !vmdemo_force_max_size) {
+		pr_err("max_size=%llu is more than half of the RAM (%llu): the device's pages cannot be reclaimed; add force_max_size=1 if you mean it\n",
+		       vmdemo_max_size, half_ram);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int __init vmdemo_init(void)
 {
 	int err;
 
+	err = vmdemo_check_max_size();
+	if (err)
+		return err;
 	if (vmdemo_max_size > MAX_LFS_FILESIZE) {
 		pr_err("max_size=%llu is larger than the largest file (%lld)\n",
 		       vmdemo_max_size, (long long)MAX_LFS_FILESIZE);

@@ -191,11 +191,10 @@ static const struct file_operations vmdemo_reset_fops = {
  * @store: the store whose resident pages "stats" reports
  *
  * debugfs is a debugging aid: the driver works without it, so failures
- * to create the files are not errors (as debugfs itself recommends).
- *
- * Return: 0.
+ * to create the files are not errors (as debugfs itself recommends), and
+ * this cannot fail.
  */
-int vmdemo_stats_init(struct vmdemo_store *store)
+void vmdemo_stats_init(struct vmdemo_store *store)
 {
 	vmdemo_stats_store = store;
 	vmdemo_debugfs_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
@@ -205,7 +204,6 @@ int vmdemo_stats_init(struct vmdemo_store *store)
 			    &vmdemo_fault_latency_fops);
 	debugfs_create_file("reset", 0200, vmdemo_debugfs_dir, NULL,
 			    &vmdemo_reset_fops);
-	return 0;
 }
 
 /**

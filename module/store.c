@@ -20,12 +20,20 @@
  *  - mincore(), fadvise() and the page cache's own counters
  *    (mapping->nrpages) all work on it unchanged.
  *
- * The cache has no backing store, so no page may ever be dropped: the
- * mapping is unevictable (like ramfs), every page is dirty from the moment
- * it is inserted (invalidate_mapping_pages() and friends skip dirty
- * pages), and its super block's noop backing_dev_info means there is no
- * writeback.  The inode is not on its super block's inode list, so
- * drop_caches never visits it either.
+ * The cache has no backing store, so no page may ever be dropped.  Most
+ * ways of dropping page cache pages cannot reach this one: reclaim skips
+ * it because it is unevictable (like ramfs); fadvise(DONTNEED) does
+ * nothing on a mapping whose backing_dev_info is the noop one, which
+ * also means there is no writeback; drop_caches walks its super block's
+ * inode list, which this inode is not on.  Two paths remain, and both
+ * drop a page only if it is clean: soft-offlining the frame of a resident
+ * page that no process maps (/sys/devices/system/memory/soft_offline_page,
+ * or the handling of corrected memory errors) evicts a clean page-cache
+ * page instead of migrating it, and a fault that finds a page with a
+ * memory error (__do_fault()) removes it if it is clean.  Either would
+ * turn the page's bytes into a hole that reads back as zeroes.  So every
+ * page is marked dirty when it is inserted, and stays dirty: with no
+ * writeback, nothing ever cleans it.
  *
  * Locking:
  *  - Lookups of resident pages are lock-free: __filemap_get_folio() walks
@@ -129,6 +137,7 @@ int vmdemo_store_init(struct vmdemo_store *store, loff_t size,
 	store->inode = inode;
 	store->mapping = inode->i_mapping;
 	store->max_size = max_size;
+	store->base_size = size;
 	return 0;
 }
 
@@ -171,11 +180,17 @@ static int vmdemo_store_add_folio(struct vmdemo_store *store, pgoff_t index,
 	if (index >= vmdemo_store_pages(store))
 		return -ENXIO;
 
-	folio = folio_alloc(gfp | __GFP_ZERO, 0);
+	/*
+	 * __GFP_ZERO costs nothing extra where the kernel zeroes on
+	 * allocation anyway (init_on_alloc): the page is zeroed once.
+	 */
+	folio = vmdemo_alloc_folio(gfp | __GFP_ZERO);
 	if (!folio)
 		return -ENOMEM;
+	/* User space will map it: make the zeroes visible through any alias. */
+	flush_dcache_folio(folio);
 	__folio_mark_uptodate(folio);
-	/* No backing store: a clean page could be dropped, so none is. */
+	/* No backing store: a clean page could be dropped (see the top). */
 	folio_set_dirty(folio);
 
 	filemap_invalidate_lock_shared(mapping);
@@ -238,28 +253,85 @@ int vmdemo_store_get_folio(struct vmdemo_store *store, pgoff_t index,
 	}
 }
 
+/*
+ * Zero [@start, @end), which lies within one page, as truncation zeroes
+ * the part of a page it cuts, except that a page with a memory error is
+ * left as it is, as tmpfs leaves it: writing into it would touch broken
+ * memory, and its bytes are gone anyway (read() fails with EIO, a fault
+ * raises SIGBUS).  truncate_inode_pages_range() zeroes partial pages
+ * without that check, so the callers below hand it whole pages only.
+ * The caller holds invalidate_lock exclusive, so no page is inserted
+ * meanwhile; a hole needs nothing.
+ */
+static void vmdemo_store_zero_partial(struct vmdemo_store *store, u64 start,
+				      u64 end)
+{
+	pgoff_t index = start >> PAGE_SHIFT;
+	struct folio *folio;
+
+	folio = vmdemo_lock_folio(store->mapping, index);
+	if (!folio)
+		return;
+	if (!PageHWPoison(folio_file_page(folio, index)))
+		folio_zero_range(folio, offset_in_folio(folio, start),
+				 end - start);
+	folio_unlock(folio);
+	folio_put(folio);
+}
+
 /**
  * vmdemo_store_set_size() - resize the device, as ftruncate() does a file
  * @store: the store
  * @size: the new size in bytes
  *
+ * @may_grow: whether the caller may grow the device past the size it was
+ *	loaded with
+ *
  * Shrinking unmaps the removed pages from every mapping (private copies
  * too), frees them and zeroes the rest of a partial last page; growing
  * exposes zeroes.
  *
- * Return: 0, or -EFBIG if @size is larger than the maximum size.
+ * Return: 0; -EFBIG if @size is larger than the maximum size; -EPERM if
+ * it grows the device past its load-time size and @may_grow is false.
  */
-int vmdemo_store_set_size(struct vmdemo_store *store, loff_t size)
+int vmdemo_store_set_size(struct vmdemo_store *store, loff_t size,
+			  bool may_grow)
 {
 	struct address_space *mapping = store->mapping;
+	struct inode *inode = store->inode;
+	loff_t old;
+	int err = 0;
+	u64 hole;
 
 	if (size < 0 || size > store->max_size)
 		return -EFBIG;
 
 	filemap_invalidate_lock(mapping);
-	truncate_setsize(store->inode, size);
+	/* The size is stable here: only this lock holder changes it. */
+	old = vmdemo_store_size(store);
+	if (size > old && size > store->base_size && !may_grow) {
+		err = -EPERM;
+	} else if (size < old) {
+		/*
+		 * truncate_setsize(), with the partial last page done here.
+		 * The size goes down first, so that a fault or write() that
+		 * locks a page after this sees the new size (see the top).
+		 */
+		hole = round_up((u64)size, PAGE_SIZE);
+		i_size_write(inode, size);
+		if (hole != size)
+			vmdemo_store_zero_partial(store, size, hole);
+		/*
+		 * Whole pages from @hole on: unmapped everywhere, freed.  A
+		 * @hole past the largest offset has no page after it.
+		 */
+		if (hole <= MAX_LFS_FILESIZE)
+			truncate_pagecache(inode, hole);
+	} else {
+		truncate_setsize(inode, size);
+	}
 	filemap_invalidate_unlock(mapping);
-	return 0;
+	return err;
 }
 
 /**
@@ -279,17 +351,32 @@ int vmdemo_store_punch_hole(struct vmdemo_store *store, u64 offset,
 			    u64 length)
 {
 	struct address_space *mapping = store->mapping;
-	u64 end;
+	u64 end, first, last;
 	int err = 0;
 
 	if (!length || check_add_overflow(offset, length, &end))
 		return -EINVAL;
 
 	filemap_invalidate_lock(mapping);
-	if (end > vmdemo_store_size(store))
+	if (end > vmdemo_store_size(store)) {
 		err = -EINVAL;
-	else
-		truncate_pagecache_range(store->inode, offset, end - 1);
+		goto out;
+	}
+	/* [first, last) are the whole pages; end <= size, so no overflow. */
+	first = round_up(offset, PAGE_SIZE);
+	last = round_down(end, PAGE_SIZE);
+	if (last < first) {
+		/* Inside one page. */
+		vmdemo_store_zero_partial(store, offset, end);
+		goto out;
+	}
+	if (offset < first)
+		vmdemo_store_zero_partial(store, offset, first);
+	if (last < end)
+		vmdemo_store_zero_partial(store, last, end);
+	if (first < last)
+		truncate_pagecache_range(store->inode, first, last - 1);
+out:
 	filemap_invalidate_unlock(mapping);
 	return err;
 }
@@ -297,18 +384,22 @@ int vmdemo_store_punch_hole(struct vmdemo_store *store, u64 offset,
 /**
  * vmdemo_store_read() - copy bytes of the device to user space
  * @store: the store
- * @pos: file position, advanced by the bytes copied
+ * @iocb: the read: position (advanced by the bytes copied) and flags
  * @to: destination
  *
  * Holes read as zeroes without allocating.  No lock is held while
  * copying, so the destination may be a mapping of the device itself.
+ * Nothing here sleeps but the copy's own page faults, so IOCB_NOWAIT
+ * needs nothing special, as for a page cache read that finds every page.
+ * A fatal signal ends the read between pages, as in filemap_read().
  *
  * Return: bytes copied (0 at or past the end); if none could be, -EFAULT,
- * or -EIO for a page with a memory error.
+ * -EINTR for a fatal signal, or -EIO for a page with a memory error.
  */
-ssize_t vmdemo_store_read(struct vmdemo_store *store, loff_t *pos,
+ssize_t vmdemo_store_read(struct vmdemo_store *store, struct kiocb *iocb,
 			  struct iov_iter *to)
 {
+	loff_t *pos = &iocb->ki_pos;
 	ssize_t done = 0;
 
 	while (iov_iter_count(to)) {
@@ -320,6 +411,8 @@ ssize_t vmdemo_store_read(struct vmdemo_store *store, loff_t *pos,
 
 		if (*pos >= size)
 			break;
+		if (fatal_signal_pending(current))
+			return done ? done : -EINTR;
 		bytes = min_t(u64, PAGE_SIZE - offset, size - *pos);
 		bytes = min(bytes, iov_iter_count(to));
 
@@ -362,25 +455,54 @@ ssize_t vmdemo_store_read(struct vmdemo_store *store, loff_t *pos,
 	return done;
 }
 
+/*
+ * The page at @index, locked, for a write.  With IOCB_NOWAIT only a
+ * resident page whose lock is free will do: allocating a page, or waiting
+ * for its lock, may sleep, and the caller asked not to (-EAGAIN).
+ */
+static int vmdemo_store_write_folio(struct vmdemo_store *store, pgoff_t index,
+				    bool nowait, struct folio **foliop)
+{
+	struct folio *folio;
+
+	if (!nowait)
+		return vmdemo_store_get_folio(store, index, foliop);
+
+	folio = vmdemo_trylock_folio(store->mapping, index);
+	if (!folio)
+		return -EAGAIN;
+	if (index >= vmdemo_store_pages(store)) {
+		folio_unlock(folio);
+		folio_put(folio);
+		return -ENXIO;
+	}
+	*foliop = folio;
+	return 0;
+}
+
 /**
  * vmdemo_store_write() - copy bytes from user space into the device
  * @store: the store
- * @pos: file position, advanced by the bytes copied
+ * @iocb: the write: position (advanced by the bytes copied) and flags
  * @from: source
  *
  * Each page is written with its folio lock held, so a write never lands
  * in a page after a racing shrink or punch zeroed or removed it.  The copy
  * under the lock cannot fault (the source might be a mapping of this very
  * page), so the source is faulted in first and a short copy is retried,
- * as generic_perform_write() does.
+ * as generic_perform_write() does.  A fatal signal ends the write between
+ * pages, so a killed writer stops allocating.
  *
- * Return: bytes written; -ENOSPC if @pos is at or past the end; -EFAULT,
- * -ENOMEM, or -EIO (a page with a memory error) if nothing could be
- * written.
+ * Return: bytes written; -ENOSPC if the position is at or past the end;
+ * -EFAULT, -ENOMEM, -EINTR (fatal signal), -EAGAIN (IOCB_NOWAIT and the
+ * write would sleep) or -EIO (a page with a memory error) if nothing could
+ * be written.
  */
-ssize_t vmdemo_store_write(struct vmdemo_store *store, loff_t *pos,
+ssize_t vmdemo_store_write(struct vmdemo_store *store, struct kiocb *iocb,
 			   struct iov_iter *from)
 {
+	bool nowait = iocb->ki_flags & IOCB_NOWAIT;
+	loff_t *pos = &iocb->ki_pos;
 	ssize_t done = 0;
 	int err = 0;
 
@@ -401,7 +523,7 @@ ssize_t vmdemo_store_write(struct vmdemo_store *store, loff_t *pos,
 			break;
 		}
 
-		err = vmdemo_store_get_folio(store, index, &folio);
+		err = vmdemo_store_write_folio(store, index, nowait, &folio);
 		if (err) {
 			if (err == -ENXIO)
 				err = -ENOSPC;
@@ -437,6 +559,10 @@ ssize_t vmdemo_store_write(struct vmdemo_store *store, loff_t *pos,
 		*pos += copied;
 		done += copied;
 		cond_resched();
+		if (fatal_signal_pending(current)) {
+			err = -EINTR;
+			break;
+		}
 	}
 	return done ? done : err;
 }

@@ -27,11 +27,15 @@
  * @mapping: @inode's address_space, which every open file's f_mapping
  *	points at
  * @max_size: largest size the device may be given
+ * @base_size: the size it was loaded with; growing past it takes
+ *	CAP_SYS_ADMIN, so that whoever may open the device cannot make it
+ *	hold more memory than the administrator chose
  */
 struct vmdemo_store {
 	struct inode *inode;
 	struct address_space *mapping;
 	loff_t max_size;
+	loff_t base_size;
 };
 
 /**
@@ -50,12 +54,13 @@ int vmdemo_store_init(struct vmdemo_store *store, loff_t size,
 void vmdemo_store_exit(struct vmdemo_store *store);
 int vmdemo_store_get_folio(struct vmdemo_store *store, pgoff_t index,
 			   struct folio **foliop);
-int vmdemo_store_set_size(struct vmdemo_store *store, loff_t size);
+int vmdemo_store_set_size(struct vmdemo_store *store, loff_t size,
+			  bool may_grow);
 int vmdemo_store_punch_hole(struct vmdemo_store *store, u64 offset,
 			    u64 length);
-ssize_t vmdemo_store_read(struct vmdemo_store *store, loff_t *pos,
+ssize_t vmdemo_store_read(struct vmdemo_store *store, struct kiocb *iocb,
 			  struct iov_iter *to);
-ssize_t vmdemo_store_write(struct vmdemo_store *store, loff_t *pos,
+ssize_t vmdemo_store_write(struct vmdemo_store *store, struct kiocb *iocb,
 			   struct iov_iter *from);
 
 /**
@@ -128,7 +133,7 @@ struct vmdemo_pcpu_stats {
 DECLARE_PER_CPU(struct vmdemo_pcpu_stats, vmdemo_pcpu_stats);
 DECLARE_STATIC_KEY_TRUE(vmdemo_stats_on);
 
-int vmdemo_stats_init(struct vmdemo_store *store);
+void vmdemo_stats_init(struct vmdemo_store *store);
 void vmdemo_stats_exit(void);
 
 /**

@@ -13,6 +13,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/pagemap.h>
 
 #include "compat.h"
@@ -128,6 +129,14 @@ static vm_fault_t vmdemo_page_mkwrite(struct vm_fault *vmf)
 	struct vmdemo_store *store = vmdemo_vma_store(vmf->vma);
 	vm_fault_t ret = VM_FAULT_LOCKED;
 
+	/*
+	 * A store through a shared mapping modifies the file: its times
+	 * change, as the core mm changes them itself for a mapping without
+	 * .page_mkwrite (fault_dirty_shared_page()).  Before the folio
+	 * lock, as file systems do it.
+	 */
+	file_update_time(vmf->vma->vm_file);
+
 	folio_lock(folio);
 	if (folio->mapping != store->mapping) {
 		/* Truncated: the core mm retries and the retry sees SIGBUS. */
@@ -154,7 +163,30 @@ static void vmdemo_vm_close(struct vm_area_struct *vma)
 	vmdemo_count(VMDEMO_STAT_VMA_CLOSES, 1);
 }
 
+/*
+ * A vm_operations_struct with .close makes its mappings unmergeable: the
+ * core mm will not merge two mappings into one if that means a .close
+ * that is never called (6.1's is_mergeable_vma(); later kernels refuse
+ * any merge that removes such a mapping).  Mappings of a file merge when
+ * they are adjacent, map contiguous offsets and have the same flags: after
+ * an mprotect() or mlock() of part of a mapping is undone, when mremap()
+ * grows one in place, when a program maps a file piece by piece.  The
+ * device must merge exactly as a file does, so by default it has no
+ * .close and counts no closes.  The module parameter count_closes asks
+ * for them, at that price.  No other callback sees a mapping go away.
+ */
+static bool vmdemo_count_closes;
+module_param_named(count_closes, vmdemo_count_closes, bool, 0444);
+MODULE_PARM_DESC(count_closes, "Count vma_closes; mappings then never merge (default N)");
+
 static const struct vm_operations_struct vmdemo_vm_ops = {
+	.open		= vmdemo_vm_open,
+	.fault		= vmdemo_fault,
+	.map_pages	= vmdemo_map_pages,
+	.page_mkwrite	= vmdemo_page_mkwrite,
+};
+
+static const struct vm_operations_struct vmdemo_vm_ops_closes = {
 	.open		= vmdemo_vm_open,
 	.close		= vmdemo_vm_close,
 	.fault		= vmdemo_fault,
@@ -174,6 +206,7 @@ static const struct vm_operations_struct vmdemo_vm_ops = {
  */
 void vmdemo_vma_init(struct vm_area_struct *vma, struct vmdemo_store *store)
 {
-	vma->vm_ops = &vmdemo_vm_ops;
+	vma->vm_ops = vmdemo_count_closes ? &vmdemo_vm_ops_closes :
+					    &vmdemo_vm_ops;
 	vma->vm_private_data = store;
 }

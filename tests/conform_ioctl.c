@@ -169,7 +169,7 @@ TEST_F(ioctl, bad_pointer_efault)
 /* Empty and overflowing ranges: EINVAL from the ioctl and fallocate(). */
 TEST_F(ioctl, punch_bad_range_einval)
 {
-	struct vmdemo_range bad[] = {
+	struct { uint64_t offset, length; } bad[] = {
 		{ 0, 0 },
 		{ pagesz, 0 },
 		{ ~0ULL - 10, 100 },
@@ -193,7 +193,7 @@ TEST_F(ioctl, punch_bad_range_einval)
 TEST_F(ioctl, punch_past_end_einval)
 {
 	uint64_t size = pages(NPAGES) + 100;
-	struct vmdemo_range bad[] = {
+	struct { uint64_t offset, length; } bad[] = {
 		{ size - 1, 2 },
 		{ size, 1 },
 		{ 0, size + 1 },
@@ -217,6 +217,27 @@ TEST_F(ioctl, punch_past_end_einval)
 	EXPECT_EQ(0, target_punch(&self->t, size - 1, 1));
 	EXPECT_EQ(0, target_punch(&self->t, pages(NPAGES), 100));
 	EXPECT_EQ(PAT_OK, pat_pcheck(self->t.fd, 0, pages(NPAGES), 1));
+}
+
+/* Flags are reserved: any bit set is EINVAL, and nothing is punched. */
+TEST_F(ioctl, punch_flags_einval)
+{
+	const uint64_t flags[] = { 1, 2, 1ULL << 31, 1ULL << 63, ~0ULL };
+	struct vmdemo_range r = { .offset = 0, .length = pagesz };
+	size_t i;
+
+	DEVICE_ONLY("the device's own ioctl");
+	ASSERT_EQ(0, fill(&self->t));
+	for (i = 0; i < ARRAY_SIZE(flags); i++) {
+		r.flags = flags[i];
+		errno = 0;
+		EXPECT_EQ(-1, ioctl(self->t.fd, VMDEMO_IOC_PUNCH_HOLE, &r));
+		EXPECT_EQ(EINVAL, errno);
+		EXPECT_UNCHANGED(pages(CONFORM_PAGES));
+	}
+	r.flags = 0;
+	EXPECT_EQ(0, ioctl(self->t.fd, VMDEMO_IOC_PUNCH_HOLE, &r));
+	EXPECT_EQ(PAT_OK, zero_pcheck(self->t.fd, 0, pagesz));
 }
 
 CONFORM_MAIN()

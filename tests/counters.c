@@ -82,6 +82,18 @@ long long counters_latency_total(void)
 	return total;
 }
 
+uint64_t counters_closes(uint64_t n)
+{
+	FILE *f = fopen("/sys/module/vmdemo/parameters/count_closes", "r");
+	int c = 'N';
+
+	if (f) {
+		c = fgetc(f);
+		fclose(f);
+	}
+	return c == 'Y' ? n : 0;
+}
+
 long fault_around_get(void)
 {
 	FILE *f = fopen(FAULT_AROUND_PATH, "r");

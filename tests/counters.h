@@ -43,6 +43,13 @@ int counters_reset(void);
 /* Sum of the fault_latency histogram's counts, or -1. */
 long long counters_latency_total(void);
 
+/*
+ * How many vma_closes @n closes of mappings count: @n if the module was
+ * loaded with count_closes=Y, else 0 (its mappings then have no .close,
+ * so that they merge as a file's do).
+ */
+uint64_t counters_closes(uint64_t n);
+
 /* fault_around_bytes: read it, or set it (returns 0 on success). */
 long fault_around_get(void);
 int fault_around_set(long bytes);

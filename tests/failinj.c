@@ -966,8 +966,10 @@ TEST_F_TIMEOUT(fi, resize_and_punch_each_allocation_failed, 200)
 				ret = ioctl(self->t.fd, VMDEMO_IOC_SET_SIZE, &size);
 				break;
 			default:
-				range.offset = punch_off;
-				range.length = punch_len;
+				range = (struct vmdemo_range){
+					.offset = punch_off,
+					.length = punch_len,
+				};
 				ret = ioctl(self->t.fd, VMDEMO_IOC_PUNCH_HOLE, &range);
 				break;
 			}

@@ -227,8 +227,7 @@ static void worker_step(struct worker *w)
 		check("after private write", p, &w->st[p], buf, PS);
 		break;
 	case 5:		/* punch the page out */
-		r.offset = p * PS;
-		r.length = PS;
+		r = (struct vmdemo_range){ .offset = p * PS, .length = PS };
 		if (!ioctl(dev_fd, VMDEMO_IOC_PUNCH_HOLE, &r)) {
 			w->st[p].gen = 0;
 			__atomic_add_fetch(&results->punches, 1,

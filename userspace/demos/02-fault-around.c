@@ -80,8 +80,8 @@ int main(void)
 		    "so .fault was never needed: the faulting\n"
 		    "page was mapped with its neighbours");
 
-	hole.offset = NPAGES / 2 * page;
-	hole.length = NPAGES / 2 * page;
+	hole = (struct vmdemo_range){ .offset = NPAGES / 2 * page,
+				      .length = NPAGES / 2 * page };
 	printf("\n  3. Fault-around on, after punching a hole in pages %d-%d:\n",
 	       NPAGES / 2, NPAGES - 1);
 	stats_read(&start);

@@ -294,6 +294,16 @@ static void check_indented(int ok, int indent, const char *fmt, ...)
 }
 
 /* Continuation lines of @why line up under its first line. */
+int demo_counts_closes(void)
+{
+	char buf[8] = "";
+
+	if (read_file("/sys/module/vmdemo/parameters/count_closes", buf,
+		      sizeof(buf)))
+		return 0;
+	return buf[0] == 'Y';
+}
+
 void check_count(const char *name, long long got, long long want,
 		 const char *why)
 {

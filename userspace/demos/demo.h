@@ -68,6 +68,8 @@ const char *signame(int sig);
 void check(int ok, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* "[ok]   NAME +GOT   WHY", or with "expected +WANT" on a mismatch. */
+/* Was the module loaded with count_closes=Y (vma_closes counted)? */
+int demo_counts_closes(void);
 void check_count(const char *name, long long got, long long want,
 		 const char *why);
 /* Exit status of the demo: 0 if every check passed, else 1. */
