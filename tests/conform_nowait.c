@@ -49,7 +49,7 @@ static const char *kernel_release(void)
 
 /*
  * What tmpfs does with RWF_NOWAIT, as measured: shmem files never have
- * FMODE_NOWAIT (measured on 6.1 and 6.18), so kiocb_set_rw_flags()
+ * FMODE_NOWAIT (6.1, 6.12, 6.18, 7.2), so kiocb_set_rw_flags()
  * refuses every such read and write before shmem sees it.
  */
 static struct nowait_expect tmpfs_expect(void)

@@ -8,7 +8,7 @@
  *
  * One divergence is the VFS's, not the driver's: copy_file_range() only
  * copies between regular files (generic_file_rw_checks()), so on the
- * device it fails with EINVAL (measured on 6.1), while on tmpfs it
+ * device it fails with EINVAL (6.1, 6.12 and 7.2), while on tmpfs it
  * copies.  The device's tests assert that errno.
  */
 #include "conform.h"
