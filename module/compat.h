@@ -9,6 +9,7 @@
 #include <linux/build_bug.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
+#include <linux/percpu_counter.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
 #include <linux/string.h>
@@ -26,6 +27,8 @@
  *	did the same through ->read_iter.
  *   VMDEMO_HAVE_FILEMAP_ALLOC_FOLIO_POLICY
  *	filemap_alloc_folio() takes a NUMA memory policy (7.x).
+ *   VMDEMO_HAVE_MM_RSS_PERCPU, VMDEMO_HAVE_TASK_RSS_STAT
+ *	how the mm's RSS counters are kept (see vmdemo_rss_begin() below).
  *   VMDEMO_HAVE_MM_GET_UNMAPPED_AREA_MM, VMDEMO_HAVE_MM_GET_UNMAPPED_AREA
  *	the default address-space allocator is mm_get_unmapped_area(mm, file,
  *	...) (6.10 on), then mm_get_unmapped_area(file, ...); before that it
@@ -93,9 +96,13 @@ static inline struct folio *vmdemo_alloc_folio(gfp_t gfp)
 }
 
 /*
- * splice(), sendfile() and copy_file_range()'s fallback read the device
- * through ->read_iter into the pipe's own pages: the device's pages are
- * never handed to a pipe, where a later write to them would show.
+ * splice() and sendfile() read the device through ->read_iter.  From 6.5
+ * (copy_splice_read()) the bytes are copied into the pipe's own pages;
+ * before, generic_file_splice_read() put a reference to the device's page
+ * itself into the pipe, so that a later write to the page shows through
+ * to the pipe's reader, as it does for a tmpfs file on those kernels.
+ * copy_file_range() never gets here: the VFS refuses it (EINVAL) unless
+ * both files are regular files.
  */
 #ifdef VMDEMO_HAVE_COPY_SPLICE_READ
 #define vmdemo_splice_read	copy_splice_read
@@ -200,51 +207,87 @@ vmdemo_default_unmapped_area(struct file *file, unsigned long addr,
 }
 
 /*
- * struct vm_fault opens with a const block (vma, gfp_mask, pgoff,
- * address, ...) that a fault handler may not change, followed by the
- * fields the handlers update (flags, pmd, pte, ptl, prealloc_pte, ...).
- * vmdemo_map_pages() calls filemap_map_pages() once per page on a copy
- * whose address names that page, then copies the updated tail back, so
- * that a page table the core mm pre-allocated is consumed exactly once.
- */
-#define VMDEMO_VMF_TAIL	offsetof(struct vm_fault, flags)
-
-static_assert(offsetof(struct vm_fault, address) < VMDEMO_VMF_TAIL);
-static_assert(offsetof(struct vm_fault, real_address) < VMDEMO_VMF_TAIL);
-static_assert(offsetof(struct vm_fault, pgoff) < VMDEMO_VMF_TAIL);
-static_assert(offsetof(struct vm_fault, prealloc_pte) > VMDEMO_VMF_TAIL);
-
-/**
- * vmdemo_vmf_clone_at() - copy a struct vm_fault for another page
- * @dst: the copy
- * @src: the fault being handled
- * @address: page-aligned user address the copy describes
- * @pgoff: the page's offset in the file
+ * How many pages one filemap_map_pages() call mapped.  It does not say;
+ * it only adds them to the mm's file-page RSS counter (MM_FILEPAGES for
+ * a page cache page that is not swap-backed, as the device's are).  What
+ * is relied on, for each layout (see around.c for the sanity checks and
+ * the fallback):
  *
- * The copy describes a fault at @address in every field that says where
- * the fault is, so that nothing in it contradicts itself.
+ *   VMDEMO_HAVE_MM_RSS_PERCPU (6.2 on): mm->rss_stat[] are percpu_counters
+ *	and filemap_map_pages() adds its count with one percpu_counter_add()
+ *	at the end.  With preemption off, this CPU's slot changes by exactly
+ *	that, unless the add folds the slot into the total, which it does
+ *	when the slot would reach percpu_counter_batch.  The batch is never
+ *	below VMDEMO_RSS_MIN_BATCH (lib/percpu_counter.c: at least 32, more
+ *	with many CPUs, recomputed when a CPU goes away, so it may shrink
+ *	under us): the slot is folded first (percpu_counter_sync()) whenever
+ *	it could reach that minimum, so no fold can happen inside the call,
+ *	and a window of that size or more is not measured.  No interrupt
+ *	handler changes an mm's RSS, and no other CPU writes this slot.  Not
+ *	on PREEMPT_RT, where the page table lock sleeps and preemption may
+ *	not be off around it.
+ *   VMDEMO_HAVE_TASK_RSS_STAT with SPLIT_RSS_COUNTING (6.1): the pages go
+ *	to current->rss_stat, a cache private to the task, when the mm is
+ *	current's own; it is folded into the mm only at the start of a fault
+ *	and by the task itself.  A fault in another process's mm (GUP through
+ *	/proc/PID/mem, process_vm_readv()) is not measured.
+ *
+ * vmdemo_rss_begin() returns false when the call cannot be measured;
+ * otherwise vmdemo_rss_end() must follow, on the same task, with nothing
+ * in between but the one filemap_map_pages() call.
  */
-static inline void vmdemo_vmf_clone_at(struct vm_fault *dst,
-				       const struct vm_fault *src,
-				       unsigned long address, pgoff_t pgoff)
+#if defined(VMDEMO_HAVE_MM_RSS_PERCPU) && !defined(CONFIG_PREEMPT_RT)
+#define VMDEMO_RSS_MIN_BATCH	32
+
+static inline bool vmdemo_rss_begin(struct vm_area_struct *vma,
+				    unsigned long window, long *start)
 {
-	memcpy(dst, src, sizeof(*dst));
-	/* The members are const to fault handlers, not to this private copy. */
-	memcpy((void *)&dst->address, &address, sizeof(address));
-	memcpy((void *)&dst->real_address, &address, sizeof(address));
-	memcpy((void *)&dst->pgoff, &pgoff, sizeof(pgoff));
+	struct percpu_counter *fbc = &vma->vm_mm->rss_stat[MM_FILEPAGES];
+
+	/* The sanity check of what the kernel's batch is today. */
+	if (window >= VMDEMO_RSS_MIN_BATCH ||
+	    READ_ONCE(percpu_counter_batch) < VMDEMO_RSS_MIN_BATCH)
+		return false;
+	preempt_disable();
+	if (abs(this_cpu_read(*fbc->counters)) + window >= VMDEMO_RSS_MIN_BATCH)
+		percpu_counter_sync(fbc);
+	*start = this_cpu_read(*fbc->counters);
+	return true;
 }
 
-/**
- * vmdemo_vmf_sync_back() - take over the fields a handler updated
- * @dst: the fault being handled
- * @src: the copy filemap_map_pages() worked on
- */
-static inline void vmdemo_vmf_sync_back(struct vm_fault *dst,
-					const struct vm_fault *src)
+static inline long vmdemo_rss_end(struct vm_area_struct *vma, long start)
 {
-	memcpy((char *)dst + VMDEMO_VMF_TAIL, (const char *)src + VMDEMO_VMF_TAIL,
-	       sizeof(*dst) - VMDEMO_VMF_TAIL);
+	struct percpu_counter *fbc = &vma->vm_mm->rss_stat[MM_FILEPAGES];
+	long delta = this_cpu_read(*fbc->counters) - start;
+
+	preempt_enable();
+	return delta;
 }
+#elif defined(VMDEMO_HAVE_TASK_RSS_STAT) && defined(SPLIT_RSS_COUNTING)
+static inline bool vmdemo_rss_begin(struct vm_area_struct *vma,
+				    unsigned long window, long *start)
+{
+	if (current->mm != vma->vm_mm)
+		return false;
+	*start = current->rss_stat.count[MM_FILEPAGES];
+	return true;
+}
+
+static inline long vmdemo_rss_end(struct vm_area_struct *vma, long start)
+{
+	return current->rss_stat.count[MM_FILEPAGES] - start;
+}
+#else
+static inline bool vmdemo_rss_begin(struct vm_area_struct *vma,
+				    unsigned long window, long *start)
+{
+	return false;
+}
+
+static inline long vmdemo_rss_end(struct vm_area_struct *vma, long start)
+{
+	return 0;
+}
+#endif
 
 #endif /* _VMDEMO_COMPAT_H */

@@ -42,12 +42,35 @@ static int vmdemo_open(struct inode *inode, struct file *file)
 	/*
 	 * What the VFS gives a regular file and not a character device:
 	 * read(), write() and lseek() of threads sharing this file update
-	 * the position under f_pos_lock, as POSIX asks of a file; and
-	 * RWF_NOWAIT / IOCB_NOWAIT is accepted, because the device honours
-	 * it (store.c).
+	 * the position under f_pos_lock, as POSIX asks of a file.
+	 *
+	 * FMODE_NOWAIT stays off, as on tmpfs: preadv2()/pwritev2() with
+	 * RWF_NOWAIT fail with EOPNOTSUPP on both.  io_uring still passes
+	 * IOCB_NOWAIT for a descriptor opened O_NONBLOCK, and store.c
+	 * honours it.
 	 */
-	file->f_mode |= FMODE_ATOMIC_POS | FMODE_NOWAIT;
+	file->f_mode |= FMODE_ATOMIC_POS;
 	return 0;
+}
+
+/**
+ * vmdemo_file_modified() - update the times of the device node after a write
+ * @file: the open device
+ *
+ * The modification and change times, as a write or a store through a
+ * shared mapping updates a file's.  The VFS guards writes to regular files
+ * against a frozen file system, not to device nodes, and the node may live
+ * on any file system; so, as pipe_write() does for a FIFO, the times are
+ * updated only if the node's file system is not frozen, never waiting.
+ */
+void vmdemo_file_modified(struct file *file)
+{
+	struct super_block *sb = file_inode(file)->i_sb;
+
+	if (sb_start_write_trylock(sb)) {
+		file_update_time(file);
+		sb_end_write(sb);
+	}
 }
 
 static ssize_t vmdemo_read_iter(struct kiocb *iocb, struct iov_iter *to)
@@ -65,21 +88,17 @@ static ssize_t vmdemo_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
 	struct file *file = iocb->ki_filp;
 	struct vmdemo_store *store = vmdemo_file_store(file);
-	int err;
+	ssize_t ret;
 
 	if (!iov_iter_count(from))
 		return 0;
 	/* O_APPEND, RWF_APPEND: at the end, which is fixed: ENOSPC. */
 	if (iocb->ki_flags & IOCB_APPEND)
 		iocb->ki_pos = vmdemo_store_size(store);
-	/*
-	 * Modification and change time of the device node, as a write
-	 * updates a file's.  It never sleeps for a node on devtmpfs.
-	 */
-	err = file_update_time(file);
-	if (err)
-		return err;
-	return vmdemo_store_write(store, iocb, from);
+	ret = vmdemo_store_write(store, iocb, from);
+	if (ret > 0 && !(iocb->ki_flags & IOCB_NOWAIT))
+		vmdemo_file_modified(file);
+	return ret;
 }
 
 static loff_t vmdemo_llseek(struct file *file, loff_t offset, int whence)
@@ -128,6 +147,20 @@ static int vmdemo_mmap(struct file *file, struct vm_area_struct *vma)
 	return 0;
 }
 
+/*
+ * Whoever may open the device may fill what the administrator loaded it
+ * with; more memory than that, which nothing can reclaim, takes
+ * CAP_SYS_ADMIN.  The capability is asked for only when the call would
+ * grow the device past that size (an unneeded capable() would log a
+ * denial); store.c checks again under its lock, with the size stable.
+ */
+static bool vmdemo_may_grow(struct vmdemo_store *store, u64 size)
+{
+	if (size <= store->base_size || size <= vmdemo_store_size(store))
+		return true;
+	return capable(CAP_SYS_ADMIN);
+}
+
 static long vmdemo_ioctl(struct file *file, unsigned int cmd,
 			 unsigned long arg)
 {
@@ -149,14 +182,8 @@ static long vmdemo_ioctl(struct file *file, unsigned int cmd,
 			return -EFAULT;
 		if (size > store->max_size)
 			return -EFBIG;
-		/*
-		 * Whoever may open the device may fill what the administrator
-		 * loaded it with; more memory than that, which nothing can
-		 * reclaim, takes CAP_SYS_ADMIN.
-		 */
 		return vmdemo_store_set_size(store, size,
-					     size <= store->base_size ||
-					     capable(CAP_SYS_ADMIN));
+					     vmdemo_may_grow(store, size));
 
 	case VMDEMO_IOC_PUNCH_HOLE:
 		if (!(file->f_mode & FMODE_WRITE))

@@ -40,11 +40,12 @@ MODULE_PARM_DESC(mode, "Permissions of /dev/vmdemo (default 0600)");
 
 static struct vmdemo_device vmdemo_device;
 
-/* The max_size in force; 0 if the parameters ask for too much. */
+/* Settle max_size: the default, or -EINVAL if it asks for too much. */
 static int __init vmdemo_check_max_size(void)
 {
-	unsigned long long half_ram = (unsigned long long)totalram_pages() <<
-				      (PAGE_SHIFT - 1);
+	/* Whole pages, so that max_size is a valid mmap() offset. */
+	unsigned long long half_ram = (unsigned long long)(totalram_pages() / 2)
+				      << PAGE_SHIFT;
 
 	if (!vmdemo_max_size) {
 		vmdemo_max_size = min(half_ram, VMDEMO_MAX_SIZE_DEFAULT);

@@ -256,10 +256,12 @@ int vmdemo_store_get_folio(struct vmdemo_store *store, pgoff_t index,
 /*
  * Zero [@start, @end), which lies within one page, as truncation zeroes
  * the part of a page it cuts, except that a page with a memory error is
- * left as it is, as tmpfs leaves it: writing into it would touch broken
- * memory, and its bytes are gone anyway (read() fails with EIO, a fault
- * raises SIGBUS).  truncate_inode_pages_range() zeroes partial pages
- * without that check, so the callers below hand it whole pages only.
+ * left as it is: writing into it would touch memory known to be broken,
+ * and its bytes are gone anyway (read() fails with EIO, a fault raises
+ * SIGBUS).  truncate_inode_pages_range() zeroes partial pages without
+ * that check, so the callers below hand it whole pages only.  tmpfs does
+ * write the zeroes (it reaches the same truncate_inode_partial_folio());
+ * the difference shows only once the page is unpoisoned.
  * The caller holds invalidate_lock exclusive, so no page is inserted
  * meanwhile; a hole needs nothing.
  */
@@ -327,8 +329,14 @@ int vmdemo_store_set_size(struct vmdemo_store *store, loff_t size,
 		 */
 		if (hole <= MAX_LFS_FILESIZE)
 			truncate_pagecache(inode, hole);
-	} else {
-		truncate_setsize(inode, size);
+	} else if (size > old) {
+		/*
+		 * Growing only moves the end, as on tmpfs: truncate_setsize()
+		 * would also zero the last page past the new end (through
+		 * truncate_inode_partial_folio(), memory errors or not),
+		 * where tmpfs keeps whatever a mapping wrote there.
+		 */
+		i_size_write(inode, size);
 	}
 	filemap_invalidate_unlock(mapping);
 	return err;

@@ -4,7 +4,8 @@
  *
  *   main.c   module parameters, load and unload
  *   dev.c    the misc device and its file operations
- *   vmops.c  the vm_operations_struct: fault, map_pages, page_mkwrite
+ *   vmops.c  the vm_operations_struct: fault, page_mkwrite, open, close
+ *   around.c fault-around (map_pages), counting exactly what it maps
  *   store.c  the page cache that holds the bytes of the device
  *   stats.c  per-CPU counters, the latency histogram, debugfs
  *   trace.c  the tracepoints declared in trace.h
@@ -88,8 +89,13 @@ static inline unsigned long vmdemo_store_resident(const struct vmdemo_store *sto
 /* vmops.c */
 void vmdemo_vma_init(struct vm_area_struct *vma, struct vmdemo_store *store);
 
+/* around.c */
+vm_fault_t vmdemo_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff,
+			    pgoff_t end_pgoff);
+
 /* dev.c */
 int vmdemo_dev_register(struct vmdemo_device *vdev, umode_t mode);
+void vmdemo_file_modified(struct file *file);
 void vmdemo_dev_deregister(struct vmdemo_device *vdev);
 
 /* stats.c */
@@ -132,6 +138,7 @@ struct vmdemo_pcpu_stats {
 
 DECLARE_PER_CPU(struct vmdemo_pcpu_stats, vmdemo_pcpu_stats);
 DECLARE_STATIC_KEY_TRUE(vmdemo_stats_on);
+DECLARE_STATIC_KEY_FALSE(vmdemo_latency_on);
 
 void vmdemo_stats_init(struct vmdemo_store *store);
 void vmdemo_stats_exit(void);
@@ -181,11 +188,13 @@ static inline void vmdemo_page_count(enum vmdemo_stat item, unsigned long n)
 /**
  * vmdemo_clock() - start timing a fault
  *
- * Return: a local_clock() timestamp, or 0 while statistics are off.
+ * Return: a local_clock() timestamp while the module parameters stats and
+ * latency are both on, else 0 (and then nothing reads the clock).
  */
 static inline u64 vmdemo_clock(void)
 {
-	if (vmdemo_stats_enabled())
+	if (static_branch_unlikely(&vmdemo_latency_on) &&
+	    vmdemo_stats_enabled())
 		return local_clock();
 	return 0;
 }
@@ -198,7 +207,8 @@ static inline void vmdemo_count_latency(u64 start)
 {
 	u64 ns;
 
-	if (!vmdemo_stats_enabled() || !start)
+	/* A fault that began while timing was off is not timed. */
+	if (!start)
 		return;
 	ns = local_clock() - start;
 	/* local_clock() of two CPUs may disagree if the task migrated. */

@@ -66,58 +66,6 @@ static vm_fault_t vmdemo_fault(struct vm_fault *vmf)
 }
 
 /*
- * Fault-around.  filemap_map_pages() does not say how many pages it
- * mapped, only whether it mapped the one at vmf->address (it then returns
- * VM_FAULT_NOPAGE).  So it is called once per page, on a copy of @vmf whose
- * address is that page: its answer for the copy is exactly whether it
- * mapped that page, and map_pages_mapped is exact under any concurrency.
- * Only the answer for the real faulting address goes back to the caller.
- * That exactness has a price, so it is paid only while statistics or the
- * vmdemo_map_pages trace event are on.
- *
- * filemap_map_pages() takes rcu_read_lock() itself around its lockless
- * xarray walk and the page table lock around each entry, never sleeps and
- * never allocates (the core mm pre-allocated a page table in
- * vmf->prealloc_pte if one was needed; the first call that uses it clears
- * it, and vmdemo_vmf_sync_back() hands that on).
- */
-static vm_fault_t vmdemo_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff,
-				   pgoff_t end_pgoff)
-{
-	struct vm_area_struct *vma = vmf->vma;
-	unsigned int mapped = 0;
-	struct vm_fault sub;
-	vm_fault_t ret = 0;
-	pgoff_t pgoff;
-
-	/*
-	 * The per-page calls cost about half as much again as the mapping
-	 * itself (scripts/bench).  When nobody counts or traces, map the
-	 * whole window in one call, as filemap-backed files do.
-	 */
-	if (!vmdemo_stats_enabled() && !trace_vmdemo_map_pages_enabled())
-		return filemap_map_pages(vmf, start_pgoff, end_pgoff);
-
-	for (pgoff = start_pgoff; pgoff <= end_pgoff; pgoff++) {
-		unsigned long addr = vma->vm_start +
-				     ((pgoff - vma->vm_pgoff) << PAGE_SHIFT);
-
-		vmdemo_vmf_clone_at(&sub, vmf, addr, pgoff);
-		if (filemap_map_pages(&sub, pgoff, pgoff) & VM_FAULT_NOPAGE) {
-			mapped++;
-			if (addr == vmf->address)
-				ret = VM_FAULT_NOPAGE;
-		}
-		vmdemo_vmf_sync_back(vmf, &sub);
-	}
-
-	vmdemo_count(VMDEMO_STAT_MAP_PAGES, 1);
-	vmdemo_count(VMDEMO_STAT_MAP_PAGES_MAPPED, mapped);
-	trace_vmdemo_map_pages(start_pgoff, end_pgoff, mapped);
-	return ret;
-}
-
-/*
  * A write to a page that a shared mapping maps read-only (after a read
  * fault, or after the first write fault: do_shared_fault() calls this
  * right after .fault).  Lock the page, make sure a shrink or punch did not
@@ -135,7 +83,7 @@ static vm_fault_t vmdemo_page_mkwrite(struct vm_fault *vmf)
 	 * .page_mkwrite (fault_dirty_shared_page()).  Before the folio
 	 * lock, as file systems do it.
 	 */
-	file_update_time(vmf->vma->vm_file);
+	vmdemo_file_modified(vmf->vma->vm_file);
 
 	folio_lock(folio);
 	if (folio->mapping != store->mapping) {

@@ -2,11 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # bench_smoke.sh: a smoke run of vmdemo-bench in the test VM (busybox sh),
-# run by the suite.  It checks that the benchmark
-# runs, that every checksum matched, that the loops faulted as each line
-# says (warm-read: one fault per page; fault-around: far fewer), and that
-# fault_around_bytes, the stats parameter and the device's size are put
-# back.  It does not judge the timings: under emulation they mean little.
+# run by the suite.  It checks that the benchmark runs, that every
+# checksum matched, that the loops faulted as each line says (warm-read:
+# one fault per page; fault-around: far fewer, from one thread and from
+# several on the same pages, every round; cold-write-busy: as many as
+# cold-write), that the statistics table has contend-read and
+# cold-write-busy, and that fault_around_bytes, the stats parameter and
+# the device's size are put back.  It does not judge the timings: under
+# emulation they mean little.
 # Prints TAP; exits 1 if a test failed.  Skips if vmdemo-bench is not in
 # PATH (userspace/bench not built or not put in the guest).
 #
@@ -24,7 +27,7 @@ if ! command -v vmdemo-bench >/dev/null 2>&1; then
 	echo "1..0 # SKIP vmdemo-bench is not in this VM"
 	exit 0
 fi
-echo "1..5"
+echo "1..8"
 
 ok() {
 	n=$((n + 1))
@@ -53,16 +56,42 @@ grep '"key": "warm-read"' "$T/bench.json" |
 	grep -q '"faults_per_page": {"device": 1.0000, "tmpfs": 1.0000}'
 ok $? "warm-read: one fault per page on the device and on tmpfs"
 
+# faults_per_page KEY MEMORY: the median faults per page of a line.
+faults_per_page() {
+	grep "\"key\": \"$1\"" "$T/bench.json" |
+		sed -n "s/.*\"faults_per_page\": {[^}]*\"$2\": \\([0-9.]*\\).*/\\1/p"
+}
+
 # Fault-around maps several pages per fault (16 with the default 64 KiB):
 # about one fault per window of fault_around_bytes, and one per page if
 # that is a single page.
-fpp=$(grep '"key": "faultaround"' "$T/bench.json" |
-	sed -n 's/.*"faults_per_page": {"device": \([0-9.]*\),.*/\1/p')
+fpp=$(faults_per_page faultaround device)
 psz=$(sed -n 's/.*"page_size": \([0-9]*\),.*/\1/p' "$T/bench.json")
 [ -n "$fpp" ] && [ -n "$psz" ] && awk -v f="$fpp" -v fa="$fa0" -v p="$psz" 'BEGIN {
 	w = fa / p; if (w < 1) w = 1
 	exit !(f > 0 && (w == 1 ? f == 1 : f <= 1.5 / w)) }'
 ok $? "faultaround: $fpp faults per page on the device (fault_around_bytes $fa0)"
+
+# Threads reading the same pages, each through its own mapping, fault
+# about as often per page read as one thread does: at least half as often
+# too, or MADV_DONTNEED between the rounds did not make them fault again.
+cdev=$(faults_per_page contend-read device)
+ctmp=$(faults_per_page contend-read tmpfs)
+[ -n "$cdev" ] && [ -n "$ctmp" ] && [ -n "$psz" ] &&
+	awk -v d="$cdev" -v t="$ctmp" -v fa="$fa0" -v p="$psz" 'BEGIN {
+	w = fa / p; if (w < 1) w = 1
+	exit !(d >= 0.5 / w && d <= 1.5 / w && t >= 0.5 / w && t <= 1.5 / w) }'
+ok $? "contend-read: $cdev (device), $ctmp (tmpfs) faults per page read, every round"
+
+# With every CPU spinning, the cold write loop faults just as it does alone.
+bdev=$(faults_per_page cold-write-busy device)
+[ -n "$bdev" ] && [ "$bdev" = "$(faults_per_page cold-write device)" ]
+ok $? "cold-write-busy: $bdev faults per page on the device, as cold-write"
+
+# The statistics table measures the two new lines too.
+[ "$(grep -c -e '"key": "contend-read", "device_stats_Y"' \
+	-e '"key": "cold-write-busy", "device_stats_Y"' "$T/bench.json")" = 2 ]
+ok $? "the statistics table has contend-read and cold-write-busy"
 
 size1=$(wc -c </dev/vmdemo)
 [ "$(cat "$FA")" = "$fa0" ] && [ "$(cat "$STATS")" = "$stats0" ] &&

@@ -180,14 +180,17 @@ verdict "load (from \$VMDEMO_KO), default parameters: exit 0" \
 	'[ $rc = 0 ] && loaded && [ -c $DEV ] && out "VMDEMO_KO"'
 
 # --- info, resize, punch ----------------------------------------------------
+# The default max_size: half of the RAM's pages (MemTotal is the kernel's
+# totalram_pages, in KiB), at most 1 GiB.
+default_max=$(awk '/^MemTotal:/ { b = int($2 / 8) * 4096; if (b > 1073741824) b = 1073741824; printf "%d", b }' /proc/meminfo)
 run vmdemo info
-verdict "info: default size, max size, page size, version, device" \
+verdict "info: default size, max size (half of RAM, at most 1 GiB), page size, version, device" \
 	'[ $rc = 0 ] && out "^size  *16 MiB (16777216 bytes, 4096 pages)" &&
-	 out "^max size  *1 GiB (1073741824 bytes)" && out "^page size  *4096 bytes" &&
+	 out "^max size .*($default_max bytes)" && out "^page size  *4096 bytes" &&
 	 out "^module  *vmdemo $(cat /sys/module/vmdemo/version)" &&
 	 out "^device  */dev/vmdemo (mode 0600" && out "^resident  *0 pages"'
 
-for size in 4096:4096 64K:65536 16M:16777216 1G:1073741824 64KiB:65536 0:0; do
+for size in 4096:4096 64K:65536 16M:16777216 256M:268435456 64KiB:65536 0:0; do
 	run vmdemo resize "${size%%:*}"
 	verdict "resize ${size%%:*}: exit 0, the device is ${size#*:} bytes" \
 		'[ $rc = 0 ] && vmdemo info | grep -q "^size .*(${size#*:} bytes"'
@@ -231,7 +234,9 @@ run vmdemo reset
 verdict "reset: exit 0, counters back to zero" \
 	'[ $rc = 0 ] && [ "$(stat_value faults)" = 0 ] && [ "$(stat_value mmaps)" = 0 ]'
 run vmdemo hist
-verdict "hist with nothing timed: exit 0, says so" '[ $rc = 0 ] && out "No fault timed yet"'
+verdict "hist with nothing timed: exit 0, says so and how to turn timing on" \
+	'[ $rc = 0 ] && out "No fault timed yet" && out "echo Y > /sys/module/vmdemo/parameters/latency"'
+echo Y >/sys/module/vmdemo/parameters/latency
 
 run vmdemo stat
 verdict "stat: every counter of the stats file, with its value" \
@@ -266,6 +271,7 @@ run vmdemo hist
 verdict "hist: bpftrace-style buckets, counts adding up to the faults" \
 	'[ $rc = 0 ] && out "^Time in the driver" && [ "$(hist_odd_lines)" = 0 ] &&
 	 [ "$(hist_total)" = "$faults" ] && out "|@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|"'
+echo N >/sys/module/vmdemo/parameters/latency
 
 vmdemo resize 0 >/dev/null
 vmdemo resize 64K >/dev/null

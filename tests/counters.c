@@ -82,6 +82,19 @@ long long counters_latency_total(void)
 	return total;
 }
 
+int counters_latency_enable(int on)
+{
+	FILE *f = fopen("/sys/module/vmdemo/parameters/latency", "w");
+	int ret;
+
+	if (!f)
+		return -1;
+	ret = fputs(on ? "Y\n" : "N\n", f) < 0 ? -1 : 0;
+	if (fclose(f))
+		ret = -1;
+	return ret;
+}
+
 uint64_t counters_closes(uint64_t n)
 {
 	FILE *f = fopen("/sys/module/vmdemo/parameters/count_closes", "r");

@@ -42,6 +42,8 @@ int counters_read(struct counters *c);
 int counters_reset(void);
 /* Sum of the fault_latency histogram's counts, or -1. */
 long long counters_latency_total(void);
+/* Turn the module's fault timing (parameter latency) on or off; 0 if done. */
+int counters_latency_enable(int on);
 
 /*
  * How many vma_closes @n closes of mappings count: @n if the module was

@@ -49,6 +49,7 @@ FIXTURE_SETUP(counters)
 
 FIXTURE_TEARDOWN(counters)
 {
+	counters_latency_enable(0);
 	if (self->saved_fault_around > 0)
 		fault_around_set(self->saved_fault_around);
 	target_teardown(&self->t);
@@ -305,6 +306,7 @@ TEST_F(counters, reset_zeroes_all_but_resident)
 	volatile uint8_t *p;
 	int i;
 
+	ASSERT_EQ(0, counters_latency_enable(1));
 	p = mmap(NULL, pages(NPAGES), PROT_READ | PROT_WRITE, MAP_SHARED,
 		 self->t.fd, 0);
 	ASSERT_NE(MAP_FAILED, p);
@@ -356,6 +358,7 @@ TEST_F(counters, latency_counts_every_fault)
 	int i;
 
 	ASSERT_EQ(0, target_set_size(&self->t, pages(NPAGES)));
+	ASSERT_EQ(0, counters_latency_enable(1));
 	ASSERT_EQ(0, counters_reset());
 	ASSERT_EQ(0, counters_read(&self->before));
 	p = mmap(NULL, pages(NPAGES + 2), PROT_READ, MAP_PRIVATE, self->t.fd,
@@ -368,6 +371,26 @@ TEST_F(counters, latency_counts_every_fault)
 	EXPECT_EQ((uint64_t)NPAGES + 1, d.v[C_FAULTS]);
 	EXPECT_EQ((long long)NPAGES + 1, counters_latency_total());
 	munmap((void *)p, pages(NPAGES + 2));
+}
+
+/* With the parameter latency off (the default), no fault is timed. */
+TEST_F(counters, latency_off_times_nothing)
+{
+	struct counters d;
+	volatile uint8_t *p;
+	int i;
+
+	ASSERT_EQ(0, counters_latency_enable(0));
+	ASSERT_EQ(0, counters_reset());
+	ASSERT_EQ(0, counters_read(&self->before));
+	p = mmap(NULL, pages(NPAGES), PROT_READ, MAP_SHARED, self->t.fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	for (i = 0; i < NPAGES; i++)
+		(void)p[pages(i)];
+	deltas(&d, &self->before);
+	EXPECT_EQ((uint64_t)NPAGES, d.v[C_FAULTS]);
+	EXPECT_EQ(0LL, counters_latency_total());
+	munmap((void *)p, pages(NPAGES));
 }
 
 TEST_HARNESS_MAIN

@@ -181,8 +181,7 @@ int cmd_punch(int argc, char **argv)
 		return EXIT_FAIL;
 	if (get_info(fd, &before))
 		goto fail;
-	range.offset = off;
-	range.length = len;
+	range = (struct vmdemo_range){ .offset = off, .length = len };
 	if (ioctl(fd, VMDEMO_IOC_PUNCH_HOLE, &range)) {
 		if (errno == EINVAL)
 			error("cannot punch [%llu, %llu): it ends past the end of %s (size %s, %llu bytes)",

@@ -22,7 +22,11 @@ static const char hist_help[] =
 "Show how long the driver's fault handler took, as a histogram of\n"
 "power-of-two buckets in nanoseconds ([1K, 2K) is 1024 to 2047 ns), since the\n"
 "module was loaded or 'vmdemo reset'.  The time is that of .fault alone:\n"
-"finding or allocating the page, not the whole page fault.  Needs root.\n";
+"finding or allocating the page, not the whole page fault.  Only faults\n"
+"taken while the module parameter latency is Y are timed (it is N by\n"
+"default: reading the clock twice per fault costs more than counting):\n"
+"  echo Y > " LATENCY_PARAM_PATH "\n"
+"Needs root.\n";
 
 /* "512", "1K", "16M": a power of two in binary units; 64 is 2^64. */
 static const char *pow2_label(int shift, char *buf, size_t len)
@@ -56,6 +60,19 @@ static void bucket_label(int b, char *buf, size_t len)
 	else
 		snprintf(buf, len, "[%s, %s)", pow2_label(b - 1, lo, sizeof(lo)),
 			 pow2_label(b, hi, sizeof(hi)));
+}
+
+/* Is the module timing faults (parameter latency)? */
+static int latency_on(void)
+{
+	FILE *f = fopen(LATENCY_PARAM_PATH, "r");
+	int c = 'N';
+
+	if (f) {
+		c = fgetc(f);
+		fclose(f);
+	}
+	return c == 'Y';
 }
 
 int cmd_hist(int argc, char **argv)
@@ -98,8 +115,11 @@ int cmd_hist(int argc, char **argv)
 
 	if (!total) {
 		printf("No fault timed yet: the histogram fills as programs fault on mappings of %s\n"
-		       "(with the module's statistics on: vmdemo info).\n",
+		       "while the module parameters stats and latency are both Y.\n",
 		       VMDEMO_DEVICE_PATH);
+		if (!latency_on())
+			printf("Timing is off now; to turn it on (it costs two clock reads per fault):\n"
+			       "  echo Y > %s\n", LATENCY_PARAM_PATH);
 		return EXIT_OK;
 	}
 	printf("Time in the driver's .fault, ns (K = 1024), %llu faults:\n", total);

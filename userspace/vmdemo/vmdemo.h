@@ -26,6 +26,7 @@
 #define MODULE_NAME		"vmdemo"
 #define SYSFS_MODULE_DIR	"/sys/module/vmdemo"
 #define STATS_PARAM_PATH	SYSFS_MODULE_DIR "/parameters/stats"
+#define LATENCY_PARAM_PATH	SYSFS_MODULE_DIR "/parameters/latency"
 #define FAULT_AROUND_PATH	"/sys/kernel/debug/fault_around_bytes"
 /* The module's statistics; debugfs is not ABI, so not in the uapi header. */
 #define VMDEMO_DEBUGFS_DIR	"/sys/kernel/debug/vmdemo"
