@@ -1,7 +1,8 @@
 # vmdemo: build the module, the tools and the tests; run them in a VM.
 #
 #   make              module + userspace tools + tests
-#   make demo         install deps, build, boot the VM and show the module
+#   make demo         install deps, build the module and the vmdemo command,
+#                     boot the VM and run the guided tour (scripts/demo)
 #   make check        install deps, build; static checks, DKMS, and the test
 #                     suite in the VM on Debian 12's, bookworm-backports' and
 #                     sid's kernels (scripts/check)
@@ -11,6 +12,9 @@
 #                     demos and man page; make uninstall removes them
 #   make shell        interactive shell in the VM with the module loaded
 #   make clean
+#
+# The build prints one line per file, as kbuild does; V=1 prints the
+# commands instead.
 #
 # KVER selects the kernel (default: the one linux-headers-amd64 depends on).
 # The VM scripts read VMDEMO_TIMEOUT, VMDEMO_ACCEL, VMDEMO_MODPARAMS,
@@ -23,6 +27,14 @@ KDIR ?= /lib/modules/$(KVER)/build
 # The 6.1 source tree (unpacked into the cache on first use).
 KSRC ?= $(shell scripts/linux-source)
 KSFT_DIR ?= $(KSRC)/tools/testing/selftests
+
+# Quiet by default: the sub-makes print one line per file (V=1: commands).
+ifneq ($(V),1)
+Q := @
+SUBMAKE := $(MAKE) --no-print-directory
+else
+SUBMAKE := $(MAKE)
+endif
 
 have_userspace := $(wildcard userspace/Makefile)
 have_tests := $(wildcard tests/Makefile)
@@ -40,24 +52,25 @@ module:
 	@test -n "$(KVER)" || { echo "KVER unknown: run scripts/install-deps" >&2; exit 1; }
 	@test -f "$(KDIR)/Makefile" || { echo "no kernel headers in $(KDIR): run scripts/install-deps (or apt-get install linux-headers-$(KVER))" >&2; exit 1; }
 	@echo "==> building module for $(KVER)"
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	$(Q)$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
 userspace:
 ifneq ($(have_userspace),)
 	@echo "==> building userspace tools"
-	$(MAKE) -C userspace
-	$(MAKE) -C userspace/bench
+	$(Q)$(SUBMAKE) -C userspace
+	$(Q)$(SUBMAKE) -C userspace/bench
 endif
 
 tests:
 ifneq ($(have_tests),)
 	@test -f "$(KSFT_DIR)/kselftest_harness.h" || { echo "no kselftest_harness.h in '$(KSFT_DIR)': run scripts/install-deps, then scripts/linux-source" >&2; exit 1; }
 	@echo "==> building tests"
-	$(MAKE) -C tests KSFT_DIR=$(KSFT_DIR)
+	$(Q)$(SUBMAKE) -C tests KSFT_DIR=$(KSFT_DIR)
 endif
 
+# The tour needs the module and the vmdemo command, not the tests.
 demo: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory module userspace
 	@scripts/demo --kver $(KVER)
 
 check: deps

@@ -291,7 +291,8 @@ static void vmdemo_store_zero_partial(struct vmdemo_store *store, u64 start,
  *
  * Shrinking unmaps the removed pages from every mapping (private copies
  * too), frees them and zeroes the rest of a partial last page; growing
- * exposes zeroes.
+ * exposes what the old last page holds past the old end (zeroes, unless a
+ * mapping wrote there: as on tmpfs, those bytes become data), then zeroes.
  *
  * Return: 0; -EFBIG if @size is larger than the maximum size; -EPERM if
  * it grows the device past its load-time size and @may_grow is false.

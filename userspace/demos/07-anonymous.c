@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "demo.h"
 
@@ -86,6 +87,10 @@ int main(void)
 {
 	int fd = demo_init(FAULT_AROUND_OFF);
 	struct result anon, shanon, dev;
+	struct stats before, d;
+	char name[64];
+	char *m;
+	int zero;
 
 	device_fresh(fd, NPAGES * page);
 	anon = read_mapping(MAP_PRIVATE | MAP_ANONYMOUS, -1);
@@ -121,5 +126,31 @@ int main(void)
 	      dev.dev.pages_allocated == NPAGES,
 	      "the device: each fault went to the driver, which allocated and\n"
 	      "zeroed a page of its cache (as tmpfs does)");
+
+	printf("\n  What makes a mapping anonymous: the flag, not the descriptor.\n");
+	stats_read(&before);
+	m = mmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, fd, 0);
+	if (m == MAP_FAILED)
+		die("mmap");
+	zero = m[0] == 0;
+	d = stats_since(&before);
+	maps_name(m, name, sizeof(name));
+	munmap(m, page);
+	check(d.mmaps == 0 && d.faults == 0 && zero && !strcmp(name, "(none)"),
+	      "MAP_ANONYMOUS with the device's descriptor (%d): an anonymous\n"
+	      "mapping (no name in /proc/self/maps, reads 0); the driver saw\n"
+	      "no mmap(): the descriptor was ignored", fd);
+	if (dup2(fd, 0) != 0)
+		die("dup2");
+	stats_read(&before);
+	m = mmap(NULL, page, PROT_READ, MAP_SHARED, 0, 0);
+	if (m == MAP_FAILED)
+		die("mmap of descriptor 0");
+	d = stats_since(&before);
+	maps_name(m, name, sizeof(name));
+	munmap(m, page);
+	check(d.mmaps == 1 && !strcmp(name, "/dev/vmdemo"),
+	      "descriptor 0, made a copy of the device's with dup2(): mmap()\n"
+	      "without the flag mapped %s (mmaps +1)", name);
 	return demo_done();
 }

@@ -4,6 +4,8 @@
  * page size, a mapping longer than the device (SIGBUS), an address that
  * is not mapped at all (SIGSEGV).
  */
+#define _GNU_SOURCE		/* memfd_create() */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,13 +16,62 @@
 
 #define TAIL	100	/* bytes of data in the last page */
 
+/*
+ * On a tmpfs file (a memfd): write a byte @off bytes past the end of a
+ * file of @size bytes through a shared mapping, grow the file to @grown
+ * bytes with ftruncate() and read the byte back with pread().
+ */
+static char tmpfs_past_end(size_t size, size_t off, size_t grown)
+{
+	int mfd = memfd_create("vmdemo-08-boundaries", 0);
+	char *m, c = 0;
+
+	if (mfd < 0)
+		die("memfd_create");
+	if (ftruncate(mfd, size))
+		die("ftruncate");
+	m = mmap(NULL, grown, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+	if (m == MAP_FAILED)
+		die("mmap of a memfd");
+	m[size + off] = '!';
+	if (ftruncate(mfd, grown))
+		die("ftruncate");
+	if (pread(mfd, &c, 1, size + off) != 1)
+		die("pread of a memfd");
+	munmap(m, grown);
+	close(mfd);
+	return c;
+}
+
+/* The mappings (VMAs) /proc/self/maps shows within [@lo, @hi). */
+static int vmas_within(uintptr_t lo, uintptr_t hi, uintptr_t (*vma)[2],
+		       int max)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	unsigned long start, end;
+	char line[512];
+	int n = 0;
+
+	if (!f)
+		die("cannot open /proc/self/maps");
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx-%lx", &start, &end) == 2 &&
+		    start >= lo && end <= hi && n < max) {
+			vma[n][0] = start;
+			vma[n++][1] = end;
+		}
+	fclose(f);
+	return n;
+}
+
 int main(void)
 {
 	int fd = demo_init(FAULT_AROUND_OFF);
 	size_t size, i;
 	struct stats before, d;
 	char *map, *buf, c;
-	int sig, tail_zero = 1;
+	int sig, tail_zero = 1, ok, n;
+	uintptr_t vma[4][2];
 
 	size = 2 * page + TAIL;
 	device_fresh(fd, size);
@@ -46,8 +97,21 @@ int main(void)
 	      size, 3 * page - 1);
 	sig = try_write(map + size + 10, '!');
 	check(sig == 0 && pread(fd, &c, 1, size + 10) == 0,
-	      "a write there is allowed, but is not data of the device:\n"
-	      "read() at offset %zu finds the end of the device", size + 10);
+	      "writing '!' at offset %zu is allowed, but it is not data of\n"
+	      "the device: read() there finds the end of the device",
+	      size + 10);
+	device_set_size(fd, 3 * page);
+	memset(buf, '?', 20);
+	ok = pread(fd, buf, 20, size) == 20;
+	for (i = 0; i < 20; i++)
+		ok &= buf[i] == (i == 10 ? '!' : 0);
+	check(ok, "grown to 3 pages (VMDEMO_IOC_SET_SIZE), the device has the\n"
+	      "'!' at offset %zu (read() returns it): the byte written past the\n"
+	      "end became data; the bytes around it read 0", size + 10);
+	c = tmpfs_past_end(size, 10, 3 * page);
+	check(c == '!', "the same on tmpfs: a memfd of %zu bytes, '!' written at\n"
+	      "offset %zu through a mapping, grown with ftruncate(): read()\n"
+	      "returns '%c'", size, size + 10, c ? c : '0');
 
 	printf("\n  Page 3, wholly past the end of the device:\n");
 	stats_read(&before);
@@ -62,18 +126,28 @@ int main(void)
 	if (munmap(map + page, page))
 		die("munmap");
 	d = stats_since(&before);
+	n = vmas_within((uintptr_t)map, (uintptr_t)map + 4 * page, vma, 4);
+	check(n == 2 && vma[0][0] == (uintptr_t)map &&
+	      vma[0][1] == (uintptr_t)map + page &&
+	      vma[1][0] == (uintptr_t)map + 2 * page &&
+	      vma[1][1] == (uintptr_t)map + 4 * page,
+	      "/proc/self/maps shows two mappings (VMAs) left where there was\n"
+	      "one: page 0, and pages 2-3");
 	check_count("vma_opens", d.vma_opens, 2,
-		    "split in three: two new pieces...");
+		    "the kernel split the VMA twice, at each end\n"
+		    "of page 1, and each split made a new VMA...");
 	if (demo_counts_closes())
 		check_count("vma_closes", d.vma_closes, 1,
-			    "...and the middle one removed (count_closes=Y:\n"
-			    "with a .close, mappings of the device never merge)");
+			    "...then removed the piece of page 1\n"
+			    "(count_closes=Y: with a .close, mappings of\n"
+			    "the device never merge)");
 	else
 		check_count("vma_closes", d.vma_closes, 0,
-			    "...and the middle one removed, which the driver\n"
-			    "does not see: a vm_ops .close would tell it, but\n"
-			    "would also stop the kernel from merging adjacent\n"
-			    "mappings, as it merges a file's");
+			    "...then removed the piece of page 1, which\n"
+			    "the driver does not see: a vm_ops .close\n"
+			    "would tell it, but would also stop the\n"
+			    "kernel from merging adjacent mappings, as\n"
+			    "it merges a file's");
 	stats_read(&before);
 	sig = try_read(map + page);
 	d = stats_since(&before);

@@ -28,8 +28,10 @@ static const char resize_help[] =
 "\n"
 "Set the size of " VMDEMO_DEVICE_PATH ", as ftruncate() sets a file's.  Shrinking\n"
 "frees the pages past the new end (mappings of them then get SIGBUS) and\n"
-"zeroes the rest of a partial last page; growing adds zeroes.  0 frees every\n"
-"page.  SIZE is in bytes and may end in K, M, G or T (powers of 1024).\n";
+"zeroes the rest of a partial last page.  Growing adds zeroes, except that\n"
+"bytes a mapping wrote past the old end, in the old last page, become data,\n"
+"as on tmpfs.  0 frees every page.  SIZE is in bytes and may end in K, M, G\n"
+"or T (powers of 1024).\n";
 
 static const char punch_help[] =
 "Usage: vmdemo punch OFFSET LENGTH\n"

@@ -251,7 +251,8 @@ static void print_deltas(const struct counters *before,
 	char value[48];
 	int i, moved = 0;
 
-	printf("\nWhat the driver counted during this step ('vmdemo stat' counters):\n");
+	printf("\nWhat the driver counted from the program's start to its exit, its\n"
+	       "set-up included ('vmdemo stat' counters):\n");
 	for (i = 0; i < after->n; i++) {
 		const char *name = after->c[i].name;
 		long long now = after->c[i].value;

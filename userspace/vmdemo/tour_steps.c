@@ -17,8 +17,14 @@ const struct tour_step tour_steps[] = {
 "page traps into the kernel: a page fault.  The kernel asks the driver\n"
 "for the page (its .fault handler), enters it in the process's page\n"
 "table and restarts the instruction.  Such a fault is \"minor\": no disk\n"
-"I/O was needed.  The program maps 64 pages, reads them one by one, and\n"
-"watches the driver's counters and its own fault count (getrusage).",
+"I/O was needed.  On x86 the fault enters the kernel at exc_page_fault(),\n"
+"and do_user_addr_fault() finds the mapping and checks the access (older\n"
+"texts call this do_page_fault()).  handle_mm_fault() then hands a fault\n"
+"on a file page the page table lacks to do_fault(), which calls\n"
+"do_read_fault(), do_cow_fault() (a write to a private mapping) or\n"
+"do_shared_fault() (a write to a shared one); older texts name this\n"
+"do_linear_fault().  The program maps 64 pages, reads them one by one,\n"
+"and watches the driver's counters and its own fault count (getrusage).",
 	.meaning =
 "Memory is mapped on demand: mmap() itself brought in no page, each page\n"
 "cost one fault on its first access and none afterwards, because from\n"
@@ -36,20 +42,32 @@ const struct tour_step tour_steps[] = {
 	.intro =
 "Reading a file through a mapping page by page would cost one fault per\n"
 "page.  To save most of them, on a read fault the kernel first asks the\n"
-"driver (.map_pages) to map the neighbouring pages that are already in\n"
-"the page cache, within fault_around_bytes (64 KiB by default) of the\n"
-"faulting address; only if the faulting page itself is not cached does\n"
-"it call .fault.  The program reads the same 64 cached pages with\n"
-"fault-around off, then on (it switches fault_around_bytes itself), then\n"
-"again after freeing half of them.",
+"driver (.map_pages) to map the pages of a window around the faulting\n"
+"address that are already in the page cache; only if the faulting page\n"
+"itself is not cached does it call .fault.  The window (do_fault_around()\n"
+"in mm/memory.c) is fault_around_bytes long, 64 KiB or 16 pages by\n"
+"default, and aligned to that size in virtual addresses: it is the\n"
+"aligned block that holds the faulting address.  If that block begins\n"
+"before the mapping, the window begins at the mapping's start instead,\n"
+"still 16 pages long.  It never goes past the end of the mapping, nor of\n"
+"the page table (one page of 512 entries: 2 MiB).  The program reads the\n"
+"same 64 cached pages with fault-around off, then on (it switches\n"
+"fault_around_bytes itself), then again after freeing half of them.",
 	.meaning =
-"With fault-around on, a handful of page faults mapped all 64 pages and\n"
-"the driver's .fault was not called at all: .map_pages found every page\n"
-"in the cache.  Fault-around maps only what is already cached: after the\n"
-"hole was punched, each of the 32 missing pages needed its own .fault,\n"
-"which allocated it, while fault-around still mapped the 32 cached ones.\n"
-"faults + map_pages_mapped added up to the 64 pages read.  (The totals\n"
-"above are those of the three readings together: 64 + 0 + 32 faults.)",
+"With fault-around on, a few page faults mapped all 64 pages and the\n"
+"driver's .fault was not called at all: .map_pages found every page in\n"
+"the cache.  How many faults it takes depends on where the mapping\n"
+"starts, and the program predicted each one, page and size, from the\n"
+"address mmap() returned.  The first fault maps 16 pages from the\n"
+"mapping's start.  If that start is not aligned to 64 KiB, the next\n"
+"fault lands inside an aligned block and maps only the rest of it, the\n"
+"following ones whole blocks, and the last one the few pages left before\n"
+"the end: 64 pages then take 5 faults, not 4.  Fault-around maps only\n"
+"what is already cached: after the hole was punched, each of the 32\n"
+"missing pages needed its own .fault, which allocated it, while\n"
+"fault-around still mapped the 32 cached ones.  faults + map_pages_mapped\n"
+"added up to the 64 pages read.  (The totals above are those of the\n"
+"three readings together: 64 + 0 + 32 faults.)",
 },
 {
 	.name = "03-shared-io",
@@ -57,7 +75,9 @@ const struct tour_step tour_steps[] = {
 	.fault_around = 4096,
 	.intro =
 "A MAP_SHARED mapping of a file and the read() and write() system calls\n"
-"reach the same pages: those of the file's page cache.  The program\n"
+"reach the same pages: those of the file's page cache, which the kernel\n"
+"indexes by their offset in the file in an XArray (older texts describe\n"
+"a radix tree, which the XArray replaced in Linux 4.20).  The program\n"
 "stores through the mapping and reads with pread(), then writes with\n"
 "pwrite() and loads through the mapping.",
 	.meaning =
@@ -125,28 +145,32 @@ const struct tour_step tour_steps[] = {
 "in both, and whichever writes first gets its own copy.  The program\n"
 "maps one device page both ways, writes through both, forks, and lets\n"
 "the child write through both; the child reports which physical pages\n"
-"it ended up with (from /proc/self/pagemap).",
+"it mapped before and after its writes (from /proc/self/pagemap).",
 	.meaning =
 "After fork() the shared mapping was the same physical page in parent\n"
 "and child, so the child's write was the parent's too.  The parent's\n"
-"private copy was shared with the child until the child wrote; then the\n"
-"child got a page of its own, and the parent's copy kept its frame and\n"
-"its data.  The driver saw the fork as one vma_open per mapping and the\n"
-"child's exit as one vma_close per mapping.  It did not see the child's\n"
+"private copy was shared with the child until the child wrote: the\n"
+"child's page table mapped the same frame.  Then the child got a page of\n"
+"its own, and the parent's copy kept its frame and its data.  The driver\n"
+"saw the fork as one vma_open per mapping.  It did not see the child's\n"
 "private write, which copied the parent's private page, not one of the\n"
 "device's.  And the child faulted the shared page in again: fork() does\n"
 "not copy the page table entries of a shared file mapping, since a fault\n"
-"can fill them again from the page cache.",
+"can fill them again from the page cache.  (The totals above add the\n"
+"parent's set-up, checked first, to what the fork and the child did;\n"
+"with count_closes=1 they also hold the vma_closes of both exits.)",
 },
 {
 	.name = "07-anonymous",
 	.title = "Anonymous memory compared with the device",
 	.fault_around = 4096,
 	.intro =
-"Most memory of a process is anonymous: heap, stacks, MAP_ANONYMOUS\n"
-"mappings, with no file behind them.  The program reads 16 pages of a\n"
+"Anonymous memory is memory with no file behind it: the heap, the\n"
+"stacks, MAP_ANONYMOUS mappings.  (A process's code, its libraries and\n"
+"the files it maps are file mappings.)  The program reads 16 pages of a\n"
 "private anonymous mapping, of a shared anonymous mapping and of a\n"
-"private mapping of the device, and compares who supplied the pages.",
+"private mapping of the device, and compares who supplied the pages.\n"
+"Then it checks what makes a mapping anonymous.",
 	.meaning =
 "All three cost one minor fault per page and read as zeroes, but the\n"
 "pages came from different places.  Reads of a private anonymous\n"
@@ -155,7 +179,11 @@ const struct tour_step tour_steps[] = {
 "stay shared with children after fork(), so the kernel keeps its pages\n"
 "in a hidden tmpfs file, real zeroed pages.  Only the device mapping\n"
 "reached the driver, which allocated and zeroed a page of its cache for\n"
-"every page read.",
+"every page read.  The MAP_ANONYMOUS flag is what makes a mapping\n"
+"anonymous, not the descriptor: with the flag, the device's descriptor\n"
+"was ignored (pass -1 all the same: some systems require it), and\n"
+"without it descriptor 0 mapped the device like any other.  Texts that\n"
+"call a mapping file-backed when fd > 0 are wrong on both counts.",
 },
 {
 	.name = "08-boundaries",
@@ -165,28 +193,40 @@ const struct tour_step tour_steps[] = {
 "A mapping is made of whole pages, but a file's size need not be a\n"
 "multiple of the page size.  The program makes the device 2 pages and\n"
 "100 bytes long, maps 4 pages of it, and tries the three kinds of edge:\n"
-"bytes after the end in the last page, a page wholly past the end, and\n"
-"an address where nothing is mapped.",
+"bytes after the end in the last page (it writes one there, grows the\n"
+"device and reads it back, then does the same on a tmpfs file), a page\n"
+"wholly past the end, and an address where nothing is mapped.",
 	.meaning =
 "The last page of a file is mapped whole: the bytes past the end read as\n"
-"zero, and writing them is allowed but does not reach the file.  A page\n"
+"zero, and writing them is allowed, but they are not data of the file:\n"
+"read() stops at the end.  Nor are they thrown away: they stay in the\n"
+"cached page, and when the file grew they became its data, on the device\n"
+"as on tmpfs.  mmap(2) says only that they are not written out to the\n"
+"file, and leaves what growing shows unspecified; a disk file system\n"
+"such as ext4 zeroes them each time it writes the page back, so there\n"
+"they may be gone by the time the file grows.  Don't write there.  A page\n"
 "wholly past the end has nothing to map: the fault reached the driver,\n"
 "which refused it, and the process got SIGBUS.  An address with no\n"
 "mapping at all gets SIGSEGV without the driver being asked: the kernel\n"
-"finds no mapping (VMA) there.  munmap() of the middle of a mapping\n"
-"split it: the driver saw the split pieces opened and the middle one\n"
-"closed.",
+"finds no mapping (VMA) there.  (A process's VMAs are kept in a maple\n"
+"tree since Linux 6.1; older texts describe a red-black tree.)  munmap()\n"
+"of the middle of a mapping split its VMA twice, each split making a new\n"
+"VMA (vma_opens), and removed the middle piece, which may be one of the\n"
+"new VMAs: two were left.  The driver sees the removal only through a\n"
+".close (count_closes=1).",
 },
 {
 	.name = "09-grow-shrink",
 	.title = "Growing a file to append, shrinking it under a mapping",
 	.fault_around = 4096,
 	.intro =
-"A mapping may be longer than its file, but only the bytes inside the\n"
-"file can be used.  To append through a mapping, a program grows the\n"
-"file first (ftruncate(); for this device the VMDEMO_IOC_SET_SIZE\n"
-"ioctl), then copies into the new bytes.  Shrinking the file while it\n"
-"is mapped takes the pages away from everyone who maps them.",
+"A mapping may be longer than its file, but only the pages that hold at\n"
+"least one byte of the file can be used (step 8 showed what happens in\n"
+"the rest of the last one).  To append through a mapping, a program\n"
+"grows the file first (ftruncate(); for this device the\n"
+"VMDEMO_IOC_SET_SIZE ioctl), then copies into the new bytes.  Shrinking\n"
+"the file while it is mapped takes the pages away from everyone who maps\n"
+"them.",
 	.meaning =
 "Before the device grew, even byte 0 was out of bounds (SIGBUS) although\n"
 "the mapping existed: a mapping provides addresses, the file's size\n"
@@ -195,7 +235,11 @@ const struct tour_step tour_steps[] = {
 "new end and unmapped them from every mapping, private copies included,\n"
 "and zeroed the rest of the new last page; a later access past the end\n"
 "gets SIGBUS.  A program that maps a file someone else may truncate\n"
-"must be ready for SIGBUS.",
+"must be ready for SIGBUS.  (The totals above are the whole program's:\n"
+"the sum of what it checked phase by phase -- the refused write, the one\n"
+"fault of the appends, the fill's three faults and private copy, the\n"
+"shrink, the two refused reads -- plus, with count_closes=1, the\n"
+"vma_closes of its exit.)",
 },
 {
 	.name = "10-msync-mprotect-madvise",
