@@ -7,6 +7,7 @@
  *   vmops.c  the vm_operations_struct: fault, page_mkwrite, open, close
  *   around.c fault-around (map_pages), counting exactly what it maps
  *   store.c  the page cache that holds the bytes of the device
+ *   rw.c     read() and write() of those bytes
  *   stats.c  per-CPU counters, the latency histogram, debugfs
  *   trace.c  the tracepoints declared in trace.h
  */
@@ -73,6 +74,18 @@ ssize_t vmdemo_store_write(struct vmdemo_store *store, struct kiocb *iocb,
 static inline loff_t vmdemo_store_size(const struct vmdemo_store *store)
 {
 	return i_size_read(store->inode);
+}
+
+/**
+ * vmdemo_store_pages() - pages that hold at least one byte of the device
+ * @store: the store
+ *
+ * Return: the size in pages, rounded up; it may change as soon as this
+ * returns.
+ */
+static inline pgoff_t vmdemo_store_pages(const struct vmdemo_store *store)
+{
+	return DIV_ROUND_UP(vmdemo_store_size(store), PAGE_SIZE);
 }
 
 /**

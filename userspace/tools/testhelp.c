@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vmdemo-testhelp: small jobs the shell cannot do, for tests/cli_vmdemo.sh.
+ * vmdemo-testhelp: small jobs the shell cannot do, for tests/cli_vmdemo.sh
+ * and tests/cli_map.sh.
  * Built into bin/ for the test VM; "make install" does not install it.
  *
  *   vmdemo-testhelp hold SECONDS      map /dev/vmdemo, touch a page, print
  *                                     "mapped", then wait SECONDS (or a signal)
+ *   vmdemo-testhelp layout SECONDS|stop [fork]
+ *                                     lay out pages for tests/cli_map.sh (see
+ *                                     layout() below), print "mapped", then
+ *                                     wait SECONDS, or stop itself once
  *   vmdemo-testhelp badmagic IN OUT   copy the module IN to OUT with a vermagic
  *                                     that no kernel accepts
  *   vmdemo-testhelp asuser UID CMD..  run CMD with user and group ids UID
@@ -17,10 +22,12 @@
 #include <grp.h>
 #include <poll.h>
 #include <pty.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -48,6 +55,78 @@ static int hold(int seconds)
 	printf("mapped\n");
 	fflush(stdout);
 	sleep(seconds);
+	return 0;
+}
+
+/*
+ * Five pages in a row, for vmdemo map: pages 0-2 map the device (or the file
+ * $VMDEMO_DEV) MAP_PRIVATE from offset 0, page 0 read (the device's page),
+ * page 1 written (a private copy), page 2 never touched (not present); pages
+ * 3-4 are anonymous memory, page 3 read (the shared zero page), page 4 not
+ * touched.  Prints "device ADDR" (page 0's address); with "fork", a child
+ * that reads page 0, writes its own copy of page 1 and reads page 3, and
+ * "child PID".  Then "mapped", and waits SECONDS, or with "stop" raises
+ * SIGSTOP once (for vmdemo map -- PROGRAM) and exits when continued.
+ */
+static int layout(const char *wait, int forking)
+{
+	const char *path = getenv("VMDEMO_DEV") ? getenv("VMDEMO_DEV") : VMDEMO_DEVICE_PATH;
+	long ps = sysconf(_SC_PAGESIZE);
+	volatile char *p;
+	int fd, ready[2];
+	pid_t child = 0;
+	char c;
+
+	fd = open(path, O_RDWR);
+	if (fd < 0)
+		return fail(path);
+	if (lseek(fd, 0, SEEK_END) < 3 * ps) {
+		fprintf(stderr, "vmdemo-testhelp: %s is smaller than 3 pages\n", path);
+		return 1;
+	}
+	p = mmap(NULL, 5 * ps, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return fail("mmap");
+	if (mmap((void *)p, 3 * ps, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_FIXED, fd, 0) == MAP_FAILED)
+		return fail(path);
+	close(fd);
+	(void)p[0];
+	p[ps] = 'p';
+	(void)p[3 * ps];
+	/* Fault-around may have mapped page 2 with page 0: unmap it again. */
+	if (madvise((void *)(p + 2 * ps), ps, MADV_DONTNEED))
+		return fail("madvise");
+	printf("device %lx\n", (unsigned long)p);
+	if (forking) {
+		if (pipe(ready))
+			return fail("pipe");
+		child = fork();
+		if (child < 0)
+			return fail("fork");
+		if (child == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			(void)p[0];
+			p[ps] = 'c';
+			(void)p[3 * ps];
+			if (write(ready[1], "r", 1) != 1)
+				_exit(1);
+			for (;;)
+				pause();
+		}
+		if (read(ready[0], &c, 1) != 1)
+			return fail("the child");
+		printf("child %d\n", child);
+	}
+	printf("mapped\n");
+	fflush(stdout);
+	if (!strcmp(wait, "stop"))
+		raise(SIGSTOP);
+	else
+		sleep(atoi(wait));
+	if (child)
+		kill(child, SIGKILL);
 	return 0;
 }
 
@@ -135,12 +214,14 @@ int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "hold"))
 		return hold(atoi(argv[2]));
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "layout"))
+		return layout(argv[2], argc == 4 && !strcmp(argv[3], "fork"));
 	if (argc == 4 && !strcmp(argv[1], "badmagic"))
 		return badmagic(argv[2], argv[3]);
 	if (argc >= 4 && !strcmp(argv[1], "asuser"))
 		return asuser(argv[2], argv + 3);
 	if (argc >= 3 && !strcmp(argv[1], "pty"))
 		return pty(argv + 2);
-	fprintf(stderr, "usage: vmdemo-testhelp hold SECONDS | badmagic IN OUT | asuser UID CMD... | pty CMD...\n");
+	fprintf(stderr, "usage: vmdemo-testhelp hold SECONDS | layout SECONDS|stop [fork] | badmagic IN OUT | asuser UID CMD... | pty CMD...\n");
 	return 2;
 }

@@ -21,6 +21,7 @@ static const struct {
 	{ "stat",   cmd_stat,   "the fault counters, once or every -i SECONDS" },
 	{ "hist",   cmd_hist,   "histogram of how long the driver's faults took" },
 	{ "reset",  cmd_reset,  "start the counters again from zero" },
+	{ "map",    cmd_map,    "draw a process's mapping page by page: vmdemo map PID" },
 	{ "tour",   cmd_tour,   "a guided tour of memory mapping, step by step" },
 };
 

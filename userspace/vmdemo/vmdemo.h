@@ -9,6 +9,8 @@
  *   counters.c    reading the debugfs statistics; reset
  *   stat.c        the stat subcommand
  *   hist.c        the hist subcommand
+ *   map.c         the map subcommand: draws a mapping page by page
+ *   pagemap.c     reading /proc/PID/maps, /proc/PID/pagemap, /proc/kpageflags
  *   tour.c        the tour runner
  *   tour_steps.c  what the tour says about each step
  */
@@ -16,7 +18,9 @@
 #define _VMDEMO_CMD_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 /* Exit statuses. */
 #define EXIT_OK		0
@@ -82,6 +86,67 @@ int cmd_reset(int argc, char **argv);
 /* stat.c, hist.c */
 int cmd_stat(int argc, char **argv);
 int cmd_hist(int argc, char **argv);
+
+/* map.c */
+int cmd_map(int argc, char **argv);
+
+/* pagemap.c */
+#define PATH_LEN	256
+
+/* One line of /proc/PID/maps. */
+struct vma_info {
+	unsigned long start, end;
+	unsigned long long offset, inode;
+	char perms[5];
+	char path[PATH_LEN];	/* "" for anonymous memory */
+	int index;		/* line number, from 1 */
+};
+
+/* What a page of a mapping is, from pagemap and kpageflags. */
+enum cell_class {
+	CELL_NONE,	/* not present */
+	CELL_CACHE,	/* a page of the mapped file's page cache */
+	CELL_PRIVATE,	/* an anonymous page in a file mapping: a private copy */
+	CELL_ANON,	/* an anonymous page in anonymous memory */
+	CELL_ZERO,	/* the shared zero page */
+	CELL_SWAP,	/* swapped out */
+	CELL_OTHER,	/* a frame that is no page cache or anonymous page */
+	NR_CELL_CLASSES
+};
+
+struct cell {
+	unsigned long addr;
+	uint64_t pfn;		/* 0: not present, or hidden */
+	unsigned char class;	/* enum cell_class */
+	signed char dirty;	/* kpageflags' KPF_DIRTY; -1: not known */
+	signed char exclusive;	/* pagemap: mapped only here */
+	signed char shared;	/* the --with process maps the frame; -1: not asked */
+};
+
+struct pagemap {
+	pid_t pid;
+	int fd;			/* /proc/PID/pagemap */
+	int kpf, kpf_errno;	/* /proc/kpageflags, or -1 and why not */
+	int pfns_hidden;	/* a present page had frame number 0 */
+	int kpf_used;		/* kpageflags were read for some page */
+};
+
+/* The frames a process maps, sorted. */
+struct frames {
+	uint64_t *pfn;
+	size_t n;
+};
+
+size_t page_size(void);
+int maps_read(pid_t pid, struct vma_info **vmas, int *n);
+int vma_is_device(const struct vma_info *v);
+int vma_is_file(const struct vma_info *v);
+int pagemap_open(pid_t pid, struct pagemap *pm);
+void pagemap_close(struct pagemap *pm);
+int pagemap_cells(struct pagemap *pm, const struct vma_info *v,
+		  unsigned long start, unsigned long end, struct cell *cells);
+int frames_read(pid_t pid, struct frames *fr);
+int frames_has(const struct frames *fr, uint64_t pfn);
 
 /* tour.c */
 int cmd_tour(int argc, char **argv);
