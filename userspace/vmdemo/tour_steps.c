@@ -136,29 +136,46 @@ const struct tour_step tour_steps[] = {
 },
 {
 	.name = "06-fork-cow",
-	.title = "fork(): shared and private mappings side by side",
+	.title = "fork(): copy-on-write, and when a write does not copy",
 	.fault_around = 4096,
 	.intro =
 "fork() gives the child a copy of the parent's address space, mapping\n"
 "by mapping.  A MAP_SHARED mapping stays shared: parent and child use\n"
-"the same pages.  A MAP_PRIVATE page is shared too, but write-protected\n"
-"in both, and whichever writes first gets its own copy.  The program\n"
-"maps one device page both ways, writes through both, forks, and lets\n"
-"the child write through both; the child reports which physical pages\n"
-"it mapped before and after its writes (from /proc/self/pagemap).",
+"the same pages.  The pages of a MAP_PRIVATE mapping are shared at\n"
+"first too, but write-protected, and what a write does then depends on\n"
+"the page.  The program maps two device pages privately, writes to\n"
+"page 0 (which gives it a copy of its own), only reads page 1 (the\n"
+"device's page), and forks.  The child changes page 1 of the device\n"
+"with pwrite(), then writes to both pages; then the parent writes to\n"
+"both.  The program shows which physical page frames each process maps\n"
+"(/proc/self/pagemap) and counts the page faults of each write\n"
+"(getrusage).",
 	.meaning =
-"After fork() the shared mapping was the same physical page in parent\n"
-"and child, so the child's write was the parent's too.  The parent's\n"
-"private copy was shared with the child until the child wrote: the\n"
-"child's page table mapped the same frame.  Then the child got a page of\n"
-"its own, and the parent's copy kept its frame and its data.  The driver\n"
-"saw the fork as one vma_open per mapping.  It did not see the child's\n"
-"private write, which copied the parent's private page, not one of the\n"
-"device's.  And the child faulted the shared page in again: fork() does\n"
-"not copy the page table entries of a shared file mapping, since a fault\n"
-"can fill them again from the page cache.  (The totals above add the\n"
-"parent's set-up, checked first, to what the fork and the child did;\n"
-"with count_closes=1 they also hold the vma_closes of both exits.)",
+"Right after fork() the child mapped the parent's frames, for both\n"
+"private pages.  Writing to them faulted, in the child and in the\n"
+"parent, though the parent had written to page 0 without a fault\n"
+"before: fork() write-protects the private pages it shares.  The child,\n"
+"writing first, got new frames.  But not every write after fork()\n"
+"copies.  Once the child had its own copy of page 0, the parent's write\n"
+"faulted and the kernel made the page writable where it was: same\n"
+"frame, no copy.  That is the reuse path of do_wp_page() in mm/memory.c:\n"
+"an anonymous page that nothing else holds is reused (the test is\n"
+"inline in do_wp_page() in 6.1, in wp_can_reuse_anon_folio() in 6.12 and\n"
+"later).  A reference from another CPU's batch of new pages would count\n"
+"as something else, which is why the program keeps to one CPU.  Page 1,\n"
+"never written, stayed the device's own page in both processes, so both\n"
+"saw the child's pwrite().  A private write never takes such a page for\n"
+"itself: do_wp_page() reuses only anonymous pages, and page 1 is in the\n"
+"device's page cache.  So the parent's write copied it, although no\n"
+"other process mapped it privately any more.  The driver saw none of\n"
+"the four private writes after fork(): do_wp_page() copies and reuses\n"
+"without it.  It saw the fork as one vma_open per mapping, and the\n"
+"child's first write to the shared page, which faulted it in again:\n"
+"fork() does not copy the page table entries of a shared file mapping,\n"
+"since a fault can fill them again from the page cache.  (The totals\n"
+"above add the parent's set-up, checked first, to what the fork and the\n"
+"two processes did; with count_closes=1 they also hold the vma_closes\n"
+"of both exits.)",
 },
 {
 	.name = "07-anonymous",
