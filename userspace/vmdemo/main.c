@@ -22,6 +22,7 @@ static const struct {
 	{ "hist",   cmd_hist,   "histogram of how long the driver's faults took" },
 	{ "reset",  cmd_reset,  "start the counters again from zero" },
 	{ "tour",   cmd_tour,   "a guided tour of memory mapping, step by step" },
+	{ "trace-fault", cmd_trace_fault, "the kernel's call tree of one fault, traced" },
 };
 
 #define NR_COMMANDS	((int)ARRAY_SIZE(commands))
@@ -40,7 +41,7 @@ static void usage(FILE *out)
 		"\n"
 		"Commands:\n");
 	for (i = 0; i < NR_COMMANDS; i++)
-		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+		fprintf(out, "  %-11s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out,
 		"\n"
 		"'vmdemo COMMAND --help' tells more about each; see also vmdemo(1).\n"
