@@ -155,8 +155,13 @@ static int set_filter(void)
 		error("cannot open %s: %s", path, strerror(errno));
 		return -1;
 	}
-	for (i = 0; i < (int)ARRAY_SIZE(filter); i++)
-		n += write(fd, filter[i], strlen(filter[i])) > 0;
+	/* Each ends in a newline: the parser joins unterminated writes. */
+	for (i = 0; i < (int)ARRAY_SIZE(filter); i++) {
+		char pat[64];
+		int len = snprintf(pat, sizeof(pat), "%s\n", filter[i]);
+
+		n += write(fd, pat, len) == len;
+	}
 	close(fd);
 	if (!listed("set_ftrace_filter", "handle_mm_fault")) {
 		error("cannot trace handle_mm_fault: not in %s after writing it (%d patterns taken)",
