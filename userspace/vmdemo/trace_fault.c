@@ -421,23 +421,23 @@ static int trace_one(const struct kind *k, int dev, int full)
 		return 0;
 	}
 	print_tree(n, full);
-	printf("\n  The path in the source:");
+	printf("\n  The path in the source:\n   ");
 	for (i = 0; i < (int)ARRAY_SIZE(k->path) && k->path[i]; i++) {
 		int traced = listed("available_filter_functions", k->path[i]);
 
-		if (i == (k->write && k->flags == MAP_SHARED ? 8 : -1))
+		if (i == 8)	/* the shared fault's .page_mkwrite */
 			printf(",\n    then");
+		else if (i % 3 == 0 && i && i < 8)
+			printf("\n    ->");
 		else if (i)
 			printf(" ->");
-		if (i % 4 == 0 && i && i != 8)
-			printf("\n   ");
 		printf(traced ? " %s" : " [%s]", k->path[i]);
 		inlined += !traced;
 	}
 	printf("\n");
 	if (inlined)
 		printf("  [name]: not traceable on this kernel: inlined by the compiler\n"
-		       "  into its caller (or, for do_pte_missing, not in this kernel: 6.1 has none).\n");
+		       "  into its caller (and 6.1 has no do_pte_missing at all).\n");
 	printf("\n");
 	return 0;
 }
