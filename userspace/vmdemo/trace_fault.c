@@ -63,8 +63,10 @@ struct setting {
 static char tracefs[64];
 
 /* Put back in reverse order: the tracer first. */
-enum { S_TRACING_ON, S_AROUND, S_GRAPH_FUNC, S_PID, S_IRQS, S_FILTER,
-       S_TRACER, NR_S };
+enum {
+	S_TRACING_ON, S_AROUND, S_GRAPH_FUNC, S_PID, S_IRQS, S_FILTER,
+	S_TRACER, NR_S
+};
 
 static struct setting settings[NR_S] = {
 	[S_TRACING_ON]	= { "tracing_on" },
@@ -249,7 +251,8 @@ static int parse_trace(FILE *f)
 	int n = 0, stack[256], sp = 0;
 
 	while (fgets(line, sizeof(line), f) && n < MAX_NODES) {
-		if (line[0] == '#' || !(p = strchr(line, '|')) || strstr(line, "=>"))
+		p = strchr(line, '|');
+		if (line[0] == '#' || !p || strstr(line, "=>"))
 			continue;
 		p++;
 		while (*p == ' ')
@@ -319,7 +322,6 @@ static void print_tree(int n, int full)
 			    (nd->parent >= 0 && nodes[nd->parent].spine &&
 			     !is_irq(nd->name));
 
-
 		int opens = !nd->leaf && (full || nd->spine || nd->depth == 0);
 		const char *note = driver_note(nd->name);
 
@@ -372,7 +374,7 @@ static const struct kind kinds[] = {
 static int trace_one(const struct kind *k, int dev, int full)
 {
 	char path[256];
-	volatile char *p;
+	volatile char *p;	/* the access must happen, exactly once */
 	FILE *f;
 	int i, n, on, inlined = 0;
 
@@ -455,14 +457,15 @@ int cmd_trace_fault(int argc, char **argv)
 		return EXIT_OK;
 	}
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--full"))
+		if (!strcmp(argv[i], "--full")) {
 			full = 1;
-		else if (argv[i][0] == '-')
+			continue;
+		}
+		if (argv[i][0] == '-')
 			return usage_error("trace-fault", "unknown option '%s'", argv[i]);
-		else if (which)
+		if (which)
 			return usage_error("trace-fault", "unexpected argument '%s'", argv[i]);
-		else
-			which = argv[i];
+		which = argv[i];
 	}
 	if (!which)
 		which = "all";
