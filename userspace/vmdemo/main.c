@@ -23,6 +23,7 @@ static const struct {
 	{ "reset",  cmd_reset,  "start the counters again from zero" },
 	{ "map",    cmd_map,    "draw a process's mapping page by page: vmdemo map PID" },
 	{ "tour",   cmd_tour,   "a guided tour of memory mapping, step by step" },
+	{ "trace-fault", cmd_trace_fault, "the kernel's call tree of one fault, traced" },
 };
 
 #define NR_COMMANDS	((int)ARRAY_SIZE(commands))
@@ -41,7 +42,7 @@ static void usage(FILE *out)
 		"\n"
 		"Commands:\n");
 	for (i = 0; i < NR_COMMANDS; i++)
-		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+		fprintf(out, "  %-11s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out,
 		"\n"
 		"'vmdemo COMMAND --help' tells more about each; see also vmdemo(1).\n"

@@ -13,6 +13,7 @@
  *   pagemap.c     reading /proc/PID/maps, /proc/PID/pagemap, /proc/kpageflags
  *   tour.c        the tour runner
  *   tour_steps.c  what the tour says about each step
+ *   trace_fault.c the trace-fault subcommand: function-graph trace of a fault
  */
 #ifndef _VMDEMO_CMD_H
 #define _VMDEMO_CMD_H
@@ -163,5 +164,8 @@ struct tour_step {
 
 extern const struct tour_step tour_steps[];
 extern const int tour_nsteps;
+
+/* trace_fault.c */
+int cmd_trace_fault(int argc, char **argv);
 
 #endif /* _VMDEMO_CMD_H */
