@@ -10,6 +10,7 @@
  *   stat.c        the stat subcommand
  *   hist.c        the hist subcommand
  *   map.c         the map subcommand: draws a mapping page by page
+ *   map_draw.c    map's output, as text or JSON (map.h: what the two share)
  *   pagemap.c     reading /proc/PID/maps, /proc/PID/pagemap, /proc/kpageflags
  *   tour.c        the tour runner
  *   tour_steps.c  what the tour says about each step
