@@ -14,18 +14,19 @@
  *              and nobody else locks it, so fault-around maps each one
  *              and .fault never runs for a read: map_pages_mapped must be
  *              exactly readers x rounds x pages, faults_read 0, and
- *              /proc/self/smaps must show each reader's pages present.
+ *              /proc/self/pagemap must show each reader's pages present.
  *   shared     threads read the same pages of one mapping at once while
  *              others discard them, then, on a quiet mapping, once more
  *              all together: each page is mapped once in the end, by
  *              fault-around or by .fault after a lost race, so
  *              map_pages_mapped lies between pages - faults_read and
- *              pages, and smaps shows every page present.
+ *              pages, and pagemap shows every page present.
  *
  * A reading that fails the driver's own sanity check is reported in the
  * kernel log, which fails the run (scripts/kernel-health).
  */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -87,25 +88,32 @@ static int fill(int fd, size_t first, size_t n)
 	return 0;
 }
 
-/* Pages present (smaps "Rss") in the mapping that starts at @addr. */
-static long smaps_rss_pages(void *addr)
+/*
+ * Pages of [@addr, @addr + @n pages) that a page table entry maps
+ * (/proc/self/pagemap's present bit), or -1.  Not smaps' Rss: two
+ * readers' mappings, adjacent and of consecutive offsets, may be merged
+ * into one mapping (when the second reader maps first, just above), and
+ * smaps only knows whole mappings.
+ */
+static long present_pages(const void *addr, size_t n)
 {
-	FILE *f = fopen("/proc/self/smaps", "r");
-	unsigned long start, end;
-	char line[512];
-	long kb = -1;
-	int in = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	off_t off = (uintptr_t)addr / pagesz * sizeof(uint64_t);
+	long present = 0;
+	uint64_t e;
+	size_t i;
 
-	if (!f)
+	if (fd < 0)
 		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%lx-%lx ", &start, &end) == 2)
-			in = start == (unsigned long)addr;
-		else if (in && sscanf(line, "Rss: %ld kB", &kb) == 1)
+	for (i = 0; i < n; i++) {
+		if (pread(fd, &e, sizeof(e), off + i * sizeof(e)) != sizeof(e)) {
+			present = -1;
 			break;
+		}
+		present += e >> 63;
 	}
-	fclose(f);
-	return kb < 0 ? -1 : kb * 1024 / (long)pagesz;
+	close(fd);
+	return present;
 }
 
 struct worker {
@@ -213,7 +221,8 @@ TEST_F(around, exact_while_rss_churns)
 
 	for (i = 0; i < READERS; i++) {
 		EXPECT_EQ(0, r[i].errors);
-		EXPECT_EQ(READER_PAGES, smaps_rss_pages((void *)r[i].map));
+		EXPECT_EQ(READER_PAGES,
+			  present_pages((void *)r[i].map, READER_PAGES));
 		munmap((void *)r[i].map, pages(READER_PAGES));
 	}
 	for (i = 0; i < CHURNERS; i++)
@@ -303,7 +312,7 @@ TEST_F(around, shared_windows_contended)
 	mapped = after.v[C_MAP_PAGES_MAPPED] -
 		 self->before.v[C_MAP_PAGES_MAPPED];
 	reads = after.v[C_FAULTS_READ] - self->before.v[C_FAULTS_READ];
-	EXPECT_EQ(SHARED_PAGES, smaps_rss_pages(map));
+	EXPECT_EQ(SHARED_PAGES, present_pages(map, SHARED_PAGES));
 	EXPECT_GE((uint64_t)SHARED_PAGES, mapped);
 	EXPECT_LE((uint64_t)SHARED_PAGES, mapped + reads)
 		TH_LOG("mapped %llu, read faults %llu",
