@@ -11,9 +11,11 @@
  *              other pages of the device as fast as they can, moving the
  *              same RSS counter up and down on every CPU and folding its
  *              per-CPU parts.  Every page a reader touches is resident
- *              and nobody else locks it, so fault-around maps each one
- *              and .fault never runs for a read: map_pages_mapped must be
- *              exactly readers x rounds x pages, faults_read 0, and
+ *              and nobody else maps it, so each is mapped exactly once a
+ *              round: by fault-around nearly always, by .fault when
+ *              fault-around could not (its page table was being freed or
+ *              replaced, its page locked by the kernel): map_pages_mapped
+ *              + faults_read must be exactly readers x rounds x pages, and
  *              /proc/self/pagemap must show each reader's pages present.
  *   shared     threads read the same pages of one mapping at once while
  *              others discard them, then, on a quiet mapping, once more
@@ -192,23 +194,29 @@ TEST_F(around, exact_while_rss_churns)
 	volatile int stop = 0;
 	pthread_barrier_t go;
 	struct counters after;
-	size_t churn0 = READERS * READER_PAGES;
+	/*
+	 * A page between any two ranges, so that no two workers' mappings
+	 * map consecutive offsets: they can never merge into one mapping,
+	 * whose fault-around would reach into another reader's pages.
+	 */
+	size_t churn0 = READERS * (READER_PAGES + 1);
+	uint64_t mapped, reads;
 	int i;
 
 	ASSERT_EQ(0, target_set_size(&self->t,
-				     pages(churn0 + CHURNERS * CHURN_PAGES)));
+				     pages(churn0 + CHURNERS * (CHURN_PAGES + 1))));
 	ASSERT_EQ(0, fill(self->t.fd, 0, churn0));
 	ASSERT_EQ(0, counters_read(&self->before));
 	ASSERT_EQ(0, pthread_barrier_init(&go, NULL, READERS + CHURNERS));
 	for (i = 0; i < CHURNERS; i++) {
 		c[i] = (struct worker){ .fd = self->t.fd,
-			.first = churn0 + i * CHURN_PAGES,
+			.first = churn0 + i * (CHURN_PAGES + 1),
 			.npages = CHURN_PAGES, .stop = &stop, .go = &go };
 		ASSERT_EQ(0, pthread_create(&tc[i], NULL, churner, &c[i]));
 	}
 	for (i = 0; i < READERS; i++) {
 		r[i] = (struct worker){ .fd = self->t.fd,
-			.first = i * READER_PAGES, .npages = READER_PAGES,
+			.first = i * (READER_PAGES + 1), .npages = READER_PAGES,
 			.go = &go };
 		ASSERT_EQ(0, pthread_create(&tr[i], NULL, reader, &r[i]));
 	}
@@ -227,9 +235,14 @@ TEST_F(around, exact_while_rss_churns)
 	}
 	for (i = 0; i < CHURNERS; i++)
 		EXPECT_EQ(0, c[i].errors);
-	EXPECT_EQ((uint64_t)READERS * ROUNDS * READER_PAGES,
-		  after.v[C_MAP_PAGES_MAPPED] - self->before.v[C_MAP_PAGES_MAPPED]);
-	EXPECT_EQ(0UL, after.v[C_FAULTS_READ] - self->before.v[C_FAULTS_READ]);
+	mapped = after.v[C_MAP_PAGES_MAPPED] -
+		 self->before.v[C_MAP_PAGES_MAPPED];
+	reads = after.v[C_FAULTS_READ] - self->before.v[C_FAULTS_READ];
+	EXPECT_EQ((uint64_t)READERS * ROUNDS * READER_PAGES, mapped + reads)
+		TH_LOG("fault-around mapped %llu, .fault %llu",
+		       (unsigned long long)mapped, (unsigned long long)reads);
+	/* Fault-around does nearly all of it. */
+	EXPECT_GE((uint64_t)READERS * READER_PAGES / 16, reads);
 	/* The churners did fault, so the RSS counter did move meanwhile. */
 	EXPECT_LT(0UL, after.v[C_FAULTS_WRITE_SHARED] -
 		       self->before.v[C_FAULTS_WRITE_SHARED]);
