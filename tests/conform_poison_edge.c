@@ -53,20 +53,6 @@ struct inject {
 };
 
 
-/* Whether frame @pfn is marked poisoned (/proc/kpageflags); -1: unknown. */
-static int frame_poisoned(uint64_t pfn)
-{
-	uint64_t flags;
-	int fd = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = pread(fd, &flags, sizeof(flags), pfn * sizeof(flags));
-	close(fd);
-	return n == sizeof(flags) ? !!(flags & (1ULL << KPF_HWPOISON)) : -1;
-}
-
 /*
  * Poison page @victim from a child that maps it, reads its frame number
  * and calls madvise(MADV_HWPOISON); logs what madvise() gave.  Sets @pfn

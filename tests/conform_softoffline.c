@@ -61,19 +61,6 @@ static int soft_offline(uint64_t pfn)
 	return err;
 }
 
-static int kpage_poisoned(uint64_t pfn)
-{
-	uint64_t flags;
-	int fd = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = pread(fd, &flags, sizeof(flags), pfn * sizeof(flags));
-	close(fd);
-	return n == sizeof(flags) ? !!(flags & (1ULL << KPF_HWPOISON)) : -1;
-}
-
 #define NEED_SOFT_OFFLINE() do {					\
 	if (access(SOFT_OFFLINE, W_OK))					\
 		SKIP(return, "%s: %s (needs root, CONFIG_MEMORY_FAILURE, CONFIG_MEMORY_HOTPLUG)", \
@@ -113,8 +100,8 @@ TEST_F(softoffline, unmapped_page_moves_with_its_bytes)
 	EXPECT_NE(0U, now);
 	EXPECT_NE(old, now) TH_LOG("the page is still in frame %#llx",
 				   (unsigned long long)old);
-	EXPECT_EQ(1, kpage_poisoned(old));
-	EXPECT_EQ(0, kpage_poisoned(now));
+	EXPECT_EQ(1, frame_poisoned(old));
+	EXPECT_EQ(0, frame_poisoned(now));
 
 	/* It is an ordinary page again: writes and reads work. */
 	ASSERT_EQ(0, pat_pwrite(self->t.fd, pages(VICTIM), pagesz, 2));
@@ -145,7 +132,7 @@ TEST_F(softoffline, mapped_page_moves_under_the_mapping)
 	EXPECT_NE(0U, now);
 	EXPECT_NE(old, now);
 	EXPECT_EQ(now, frame_of(&self->t, VICTIM));
-	EXPECT_EQ(1, kpage_poisoned(old));
+	EXPECT_EQ(1, frame_poisoned(old));
 
 	/* The mapping and read() still see one page. */
 	m[pages(VICTIM) + 9] ^= 0xff;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <linux/kernel-page-flags.h>
 #include <linux/vmdemo.h>
 
 #include "sysfile.h"
@@ -48,6 +49,19 @@ uint64_t self_pfn(const void *addr)
 	close(fd);
 	/* Bit 63: present; bits 0-54: the frame (0 unless root). */
 	return e >> 63 ? e & ((1ULL << 55) - 1) : 0;
+}
+
+int frame_poisoned(uint64_t pfn)
+{
+	uint64_t flags;
+	int fd = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = pread(fd, &flags, sizeof(flags), pfn * sizeof(flags));
+	close(fd);
+	return n == sizeof(flags) ? !!(flags & (1ULL << KPF_HWPOISON)) : -1;
 }
 
 uint64_t meminfo_bytes(const char *field)

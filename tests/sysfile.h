@@ -22,6 +22,9 @@ bool vmdemo_loaded(void);
 /* The frame this process maps at @addr (/proc/self/pagemap); 0 if none or hidden. */
 uint64_t self_pfn(const void *addr);
 
+/* Whether frame @pfn is marked poisoned (/proc/kpageflags); -1: unknown. */
+int frame_poisoned(uint64_t pfn);
+
 /* A /proc/meminfo field ("MemTotal", "MemAvailable") in bytes, or 0. */
 uint64_t meminfo_bytes(const char *field);
 
