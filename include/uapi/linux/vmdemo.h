@@ -60,5 +60,16 @@ struct vmdemo_info {
 #define VMDEMO_IOC_PUNCH_HOLE	_IOW(VMDEMO_IOC_MAGIC, 0x02, struct vmdemo_range)
 /* Read struct vmdemo_info. */
 #define VMDEMO_IOC_GET_INFO	_IOR(VMDEMO_IOC_MAGIC, 0x03, struct vmdemo_info)
+/*
+ * Drop a range from the driver's page cache, as memory pressure would
+ * (module parameter backing= only): write its dirty pages to the backing
+ * file, unmap them from shared mappings (private copies stay), and drop
+ * them.  An evicted page comes back on the next access, read from the
+ * file by a major fault.  EOPNOTSUPP without a backing file (nothing
+ * changes); EBUSY if a page of the range could not be dropped (pinned,
+ * or written again meanwhile; nothing is lost); EIO or ENOSPC if writing
+ * it back failed (it stays dirty and cached); EINVAL as for PUNCH_HOLE.
+ */
+#define VMDEMO_IOC_EVICT	_IOW(VMDEMO_IOC_MAGIC, 0x04, struct vmdemo_range)
 
 #endif /* _UAPI_LINUX_VMDEMO_H */
