@@ -69,7 +69,7 @@ static int vmdemo_backing_set_size(struct vmdemo_backing *b, loff_t size)
  * @path: the file; created (mode 0600) if it does not exist
  * @size: in: the size asked for; out: the size of the device
  * @size_given: whether @size was given at load; if not, an existing
- *	file's size is the device's
+ *	file's size is the device's, and a new file gets @size
  *
  * Return: 0, or a negative errno (logged) and nothing left open.
  */
@@ -81,7 +81,12 @@ int vmdemo_backing_open(struct vmdemo_backing *b, const char *path,
 	loff_t now;
 	int err;
 
-	file = filp_open(path, flags, 0600);
+	/* A file that is not there yet is created with the size asked for. */
+	file = filp_open(path, flags & ~O_CREAT, 0);
+	if (PTR_ERR(file) == -ENOENT) {
+		file = filp_open(path, flags | O_EXCL, 0600);
+		size_given = true;
+	}
 	if (IS_ERR(file)) {
 		pr_err("backing=%s: cannot open or create it: %ld\n", path,
 		       PTR_ERR(file));
