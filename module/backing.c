@@ -37,10 +37,15 @@
  * inode: someone writing the backing file itself, from a buffer that maps
  * the device (the write holds the inode lock and faults on the device,
  * whose read of the file needs the inode lock).  Only root can write the
- * backing file (mode 0600), and nothing should while the module is
- * loaded, exactly as for the backing file of a loop device.  Writeback
- * runs in the flusher, fsync() or unload, with none of those locks held,
- * and calls the file directly.
+ * backing file (it must be the loader's, mode 0600 or stricter), and
+ * nothing should while the module is loaded, exactly as for the backing
+ * file of a loop device.
+ *
+ * Writes go through the workqueue too, although writeback holds none of
+ * those locks: whoever starts writeback (an fsync(), an eviction) is not
+ * the one writing the file, so neither their RLIMIT_FSIZE, nor their
+ * signals, nor their credentials (quota, reserved blocks) may apply.  The
+ * worker is a kernel thread, and runs with the loader's credentials.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -79,6 +84,7 @@ static struct workqueue_struct *vmdemo_io_wq;
  * @done: completed by the worker
  * @fn: what to run
  * @arg: its argument
+ * @cred: the credentials to run it with: the loader's
  * @ret: what it returned
  */
 struct vmdemo_backing_call {
@@ -86,6 +92,7 @@ struct vmdemo_backing_call {
 	struct completion done;
 	long (*fn)(void *arg);
 	void *arg;
+	const struct cred *cred;
 	long ret;
 };
 
@@ -93,17 +100,31 @@ static void vmdemo_backing_work(struct work_struct *work)
 {
 	struct vmdemo_backing_call *call =
 		container_of(work, struct vmdemo_backing_call, work);
+	unsigned int throttle = current->flags & PF_LOCAL_THROTTLE;
+	const struct cred *old = override_creds(call->cred);
 	unsigned int nofs = memalloc_nofs_save();
 
+	/*
+	 * Writing the backing file with buffered I/O dirties its pages:
+	 * throttle only against its own disk, never because of the
+	 * device's dirty pages that this write is cleaning (as loop and
+	 * nfsd do).
+	 */
+	current->flags |= PF_LOCAL_THROTTLE;
 	call->ret = call->fn(call->arg);
+	current->flags = (current->flags & ~PF_LOCAL_THROTTLE) | throttle;
+	revert_creds(old);
 	memalloc_nofs_restore(nofs);
 	complete(&call->done);
 }
 
 /* Run @fn(@arg) on the workqueue and wait for it (see the top). */
-static long vmdemo_backing_run(long (*fn)(void *arg), void *arg)
+static long vmdemo_backing_run(struct vmdemo_backing *b,
+			       long (*fn)(void *arg), void *arg)
 {
-	struct vmdemo_backing_call call = { .fn = fn, .arg = arg };
+	struct vmdemo_backing_call call = {
+		.fn = fn, .arg = arg, .cred = b->file->f_cred,
+	};
 
 	INIT_WORK_ONSTACK(&call.work, vmdemo_backing_work);
 	init_completion(&call.done);
@@ -113,15 +134,10 @@ static long vmdemo_backing_run(long (*fn)(void *arg), void *arg)
 	return call.ret;
 }
 
-/* Set the file's size, as whoever loaded the module. */
+/* Set the file's size (as the loader: at load, or on the workqueue). */
 static int vmdemo_backing_set_size(struct vmdemo_backing *b, loff_t size)
 {
-	const struct cred *old = override_creds(b->file->f_cred);
-	int err;
-
-	err = vfs_truncate(&b->file->f_path, size);
-	revert_creds(old);
-	return err;
+	return vfs_truncate(&b->file->f_path, size);
 }
 
 /**
@@ -165,6 +181,18 @@ int vmdemo_backing_open(struct vmdemo_backing *b, const char *path,
 		       path);
 		goto fail;
 	}
+	/*
+	 * Nobody else may write it (the device's data would change behind
+	 * its cache) or even read it (a read of it into a mapping of the
+	 * device can deadlock with the cache's own I/O, see the top).
+	 */
+	if (!uid_eq(file_inode(file)->i_uid, current_fsuid()) ||
+	    (file_inode(file)->i_mode & 0077)) {
+		pr_err("backing=%s: must belong to the loader and be mode 0600 or stricter (chown, chmod 600)\n",
+		       path);
+		err = -EACCES;
+		goto fail;
+	}
 	if (!file->f_op->read_iter || !file->f_op->write_iter) {
 		pr_err("backing=%s: its file system has no read_iter/write_iter\n",
 		       path);
@@ -191,11 +219,15 @@ int vmdemo_backing_open(struct vmdemo_backing *b, const char *path,
 	/* A rescuer thread: reads must progress under memory pressure. */
 	vmdemo_io_wq = alloc_workqueue("vmdemo_io", WQ_UNBOUND | WQ_MEM_RECLAIM,
 				       0);
-	if (!vmdemo_io_wq)
+	if (!vmdemo_io_wq) {
+		pr_err("backing=%s: cannot create its workqueue\n", path);
 		goto fail;
+	}
 
-	/* The same file again, for direct I/O, where supported. */
-	file = filp_open(path, flags | O_DIRECT, 0600);
+	/* The same file again (not the same path), for direct I/O. */
+	file = dentry_open(&b->file->f_path,
+			   (flags & ~(O_CREAT | O_EXCL)) | O_DIRECT,
+			   current_cred());
 	b->direct = IS_ERR(file) ? NULL : file;
 	return 0;
 fail:
@@ -225,15 +257,11 @@ static struct file *vmdemo_backing_pick(struct vmdemo_backing *b, size_t len)
 	return b->direct && PAGE_ALIGNED(len) ? b->direct : b->file;
 }
 
-/*
- * One synchronous read or write of @iter at @pos, straight to the file
- * (memalloc_nofs_save() nests: the workqueue's callers are covered too).
- */
+/* One synchronous read or write of @iter at @pos (on the workqueue). */
 static ssize_t vmdemo_backing_rw(struct vmdemo_backing *b, struct iov_iter *iter,
 				 loff_t pos, bool write)
 {
 	struct file *file = vmdemo_backing_pick(b, iov_iter_count(iter));
-	unsigned int nofs = memalloc_nofs_save();
 	struct kiocb kiocb;
 	ssize_t ret;
 
@@ -246,7 +274,6 @@ static ssize_t vmdemo_backing_rw(struct vmdemo_backing *b, struct iov_iter *iter
 	} else {
 		ret = file->f_op->read_iter(&kiocb, iter);
 	}
-	memalloc_nofs_restore(nofs);
 	return ret;
 }
 
@@ -297,7 +324,7 @@ int vmdemo_backing_hole(struct vmdemo_backing *b, loff_t pos)
 {
 	struct vmdemo_backing_args a = { .b = b, .pos = pos };
 
-	return vmdemo_backing_run(vmdemo_backing_do_hole, &a);
+	return vmdemo_backing_run(b, vmdemo_backing_do_hole, &a);
 }
 
 static long vmdemo_backing_do_read(void *arg)
@@ -330,30 +357,46 @@ ssize_t vmdemo_backing_read(struct vmdemo_backing *b, struct folio **folios,
 		.b = b, .folios = folios, .nr = nr, .pos = pos, .len = len,
 	};
 
-	return vmdemo_backing_run(vmdemo_backing_do_read, &a);
+	return vmdemo_backing_run(b, vmdemo_backing_do_read, &a);
+}
+
+static long vmdemo_backing_do_write(void *arg)
+{
+	struct vmdemo_backing_args *a = arg;
+	struct bio_vec bv[VMDEMO_MAX_READ];
+	struct iov_iter iter;
+	unsigned int i;
+	ssize_t ret;
+
+	for (i = 0; i < a->nr; i++)
+		vmdemo_bvec_set(&bv[i], folio_page(a->folios[i], 0),
+				min_t(u64, a->len - i * PAGE_SIZE, PAGE_SIZE));
+	iov_iter_bvec(&iter, ITER_SOURCE, bv, a->nr, a->len);
+	ret = vmdemo_backing_rw(a->b, &iter, a->pos, true);
+	if (ret < 0)
+		return ret;
+	return ret == a->len ? 0 : -EIO;
 }
 
 /**
- * vmdemo_backing_write() - write a page to the file
+ * vmdemo_backing_write() - write consecutive pages to the file
  * @b: the backing file
- * @folio: the order-0 folio, locked and under writeback
- * @len: its bytes below the end of the device
+ * @folios: order-0 folios, locked and under writeback, for the pages
+ *	from @pos on
+ * @nr: how many, at most VMDEMO_MAX_READ
+ * @pos: offset of the first
+ * @len: their bytes below the end of the device
  *
  * Return: 0, or a negative errno (-EIO for a short write).
  */
-int vmdemo_backing_write(struct vmdemo_backing *b, struct folio *folio,
-			 size_t len)
+int vmdemo_backing_write(struct vmdemo_backing *b, struct folio **folios,
+			 unsigned int nr, loff_t pos, size_t len)
 {
-	struct iov_iter iter;
-	struct bio_vec bv;
-	ssize_t ret;
+	struct vmdemo_backing_args a = {
+		.b = b, .folios = folios, .nr = nr, .pos = pos, .len = len,
+	};
 
-	vmdemo_bvec_set(&bv, folio_page(folio, 0), len);
-	iov_iter_bvec(&iter, ITER_SOURCE, &bv, 1, len);
-	ret = vmdemo_backing_rw(b, &iter, folio_pos(folio), true);
-	if (ret < 0)
-		return ret;
-	return ret == len ? 0 : -EIO;
+	return vmdemo_backing_run(b, vmdemo_backing_do_write, &a);
 }
 
 static long vmdemo_backing_do_resize(void *arg)
@@ -374,7 +417,7 @@ int vmdemo_backing_resize(struct vmdemo_backing *b, loff_t size)
 {
 	struct vmdemo_backing_args a = { .b = b, .pos = size };
 
-	return vmdemo_backing_run(vmdemo_backing_do_resize, &a);
+	return vmdemo_backing_run(b, vmdemo_backing_do_resize, &a);
 }
 
 /* Zeroes written over [pos, pos + len), for a file system without punch. */
@@ -403,13 +446,11 @@ static int vmdemo_backing_write_zeroes(struct vmdemo_backing *b, loff_t pos,
 static long vmdemo_backing_do_punch(void *arg)
 {
 	struct vmdemo_backing_args *a = arg;
-	const struct cred *old = override_creds(a->b->file->f_cred);
 	int err;
 
 	err = vfs_fallocate(a->b->file,
 			    FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
 			    a->pos, a->len);
-	revert_creds(old);
 	if (err == -EOPNOTSUPP)
 		err = vmdemo_backing_write_zeroes(a->b, a->pos, a->len);
 	return err;
@@ -429,7 +470,7 @@ int vmdemo_backing_punch(struct vmdemo_backing *b, loff_t pos, u64 len)
 {
 	struct vmdemo_backing_args a = { .b = b, .pos = pos, .len = len };
 
-	return vmdemo_backing_run(vmdemo_backing_do_punch, &a);
+	return vmdemo_backing_run(b, vmdemo_backing_do_punch, &a);
 }
 
 /**
