@@ -492,8 +492,8 @@ int cmd_tour(int argc, char **argv)
 	else if (!failed && !skipped)
 		printf("Tour finished: all %d steps passed.\n", passed);
 	else if (!failed)
-		printf("Tour finished: all %d steps that could run passed, %d skipped.\n",
-		       passed, skipped);
+		printf("Tour finished: %d step%s passed, %d skipped.\n", passed,
+		       passed == 1 ? "" : "s", skipped);
 	else
 		printf("Tour finished: %d step%s passed, %d FAILED%s.\n", passed,
 		       passed == 1 ? "" : "s", failed, skipped ? ", some skipped" : "");
