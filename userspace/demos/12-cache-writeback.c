@@ -84,14 +84,16 @@ static void need_backing(void)
 		snprintf(backing, sizeof(backing), "%s", path);
 		return;
 	}
-	printf("  SKIP: this step needs a backing file, and the module was loaded\n"
-	       "  without one%s.  The device then keeps its pages\n"
-	       "  in RAM only: nothing is ever read in, written back or evicted.\n"
-	       "  To see this step, reload the module with a backing file:\n"
-	       "      vmdemo unload; vmdemo load backing=/root/vmdemo.img\n"
-	       "  (any path on a writable file system; the file is created).\n",
-	       access(VMDEMO_DEBUGFS_DIR "/backing", F_OK) ?
-	       " (or is older than backing files)" : "");
+	if (access(VMDEMO_DEBUGFS_DIR "/backing", F_OK))
+		printf("  SKIP: this step needs a backing file, and this vmdemo module\n"
+		       "  is older than backing files (module parameter backing=).\n");
+	else
+		printf("  SKIP: this step needs a backing file, and the module was loaded\n"
+		       "  without one: the device keeps its pages in RAM only, so\n"
+		       "  nothing is ever read in, written back or evicted.  To see\n"
+		       "  this step, reload the module with a backing file:\n"
+		       "      vmdemo unload; vmdemo load backing=/root/vmdemo.img\n"
+		       "  (any path on a writable file system; the file is created).\n");
 	exit(DEMO_SKIP);
 }
 
