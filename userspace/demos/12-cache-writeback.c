@@ -224,8 +224,6 @@ static void dirty_pages(int fd)
 	int waited;
 
 	printf("\n  Store through a shared mapping: the page becomes dirty.\n");
-	/* No periodic writeback while we look: the flusher would race us. */
-	set_knob(WB_SYSCTL, "0");
 	map = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (map == MAP_FAILED)
 		die("mmap");
@@ -300,6 +298,8 @@ int main(void)
 	need_backing();
 	printf("  Backing file: %s\n", backing);
 	save_knobs();
+	/* No periodic writeback until the end: the flusher would race us. */
+	set_knob(WB_SYSCTL, "0");
 	device_fresh(fd, NPAGES * page);
 
 	printf("\n  write() %d pages, page i full of the letter 'a' + i:\n", NPAGES);
