@@ -206,7 +206,8 @@ static void read_in(int fd)
 	check_count("faults_major", d.faults_major, 1, "one major fault...");
 	check_count("pages_readahead", d.pages_readahead, READAHEAD,
 		    "...read the next pages too");
-	check_count("pages_read", d.pages_read, 1 + READAHEAD, "");
+	check_count("pages_read", d.pages_read, 1 + READAHEAD,
+		    "the faulting page and those after it");
 	stats_read(&before);
 	for (i = 1, ok = 1; i <= READAHEAD; i++)
 		ok &= read_page(map, i);
@@ -312,7 +313,7 @@ int main(void)
 	d = stats_since(&before);
 	check_count("pages_dirty", d.pages_dirty, NPAGES,
 		    "in the cache, not yet in the file");
-	check_count("pages_written", d.pages_written, 0, "");
+	check_count("pages_written", d.pages_written, 0, "the file has none of it yet");
 
 	printf("\n  VMDEMO_IOC_EVICT: drop the %d pages from the cache.\n", NPAGES);
 	stats_read(&before);

@@ -411,9 +411,10 @@ static void print_intro(int nsel)
 	       human_size(saved.size, h, sizeof(h)));
 	ret = backing_read(&b);
 	if (!ret)
-		printf("\nBacking file: %s%s%s%s.  The steps run with it; step 12\n"
-		       "shows what it changes: pages read in, written back and evicted.\n"
-		       "Emptying the device empties the file too: it ends up zeroed.\n",
+		printf("\nBacking file: %s%s%s%s.\n"
+		       "The steps run with it; step 12 shows what it changes: pages read\n"
+		       "in, written back and evicted.  Emptying the device empties the\n"
+		       "file too: it ends up zeroed.\n",
 		       b.path, b.io[0] ? " (" : "", b.io, b.io[0] ? " I/O)" : "");
 	else if (ret > 0)
 		printf("\nNo backing file: the device keeps its pages in RAM only.  Step 12\n"
