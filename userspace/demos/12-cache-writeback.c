@@ -5,6 +5,7 @@
  * Needs the module loaded with backing=PATH; without it the step says how
  * to enable it and exits DEMO_SKIP.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,12 +106,22 @@ static long majflt(void)
 	return ru.ru_majflt;
 }
 
+/* Evict a range; a failure is a failed check, and ends the program. */
 static void evict(int fd, unsigned long long off, unsigned long long len)
 {
 	struct vmdemo_range r = { .offset = off, .length = len };
+	struct vmdemo_info info;
+	int err;
 
-	if (ioctl(fd, VMDEMO_IOC_EVICT, &r))
-		die("VMDEMO_IOC_EVICT");
+	if (!ioctl(fd, VMDEMO_IOC_EVICT, &r))
+		return;
+	err = errno;
+	if (ioctl(fd, VMDEMO_IOC_GET_INFO, &info))
+		die("VMDEMO_IOC_GET_INFO");
+	check(0, "VMDEMO_IOC_EVICT of [%llu, %llu) failed: %s; %llu pages\n"
+	      "of the device are still cached", off, off + len, strerror(err),
+	      (unsigned long long)info.pages_resident);
+	exit(demo_done());
 }
 
 /* Read page @i through @map; 1 if it holds its pattern byte. */
