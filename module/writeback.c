@@ -87,11 +87,20 @@ static int vmdemo_writepages(struct address_space *mapping,
 					mapping->host->i_private);
 }
 
-/* Called by the page cache for a page that is not uptodate (fadvise WILLNEED). */
+/*
+ * Called by the kernel's own readahead (fadvise or madvise WILLNEED) for
+ * a page it has just added to the cache, locked and not uptodate; nothing
+ * else reads this cache through it.  The page is new: count it, as
+ * vmdemo_store_add_folio() counts its own.
+ */
 static int vmdemo_read_folio(struct file *file, struct folio *folio)
 {
 	struct vmdemo_store *store = folio->mapping->host->i_private;
-	int err = vmdemo_store_read_in(store, folio, 0);
+	int err;
+
+	trace_vmdemo_page_alloc(folio->index);
+	vmdemo_page_count(VMDEMO_STAT_PAGES_ALLOCATED, folio_nr_pages(folio));
+	err = vmdemo_store_read_in(store, folio, 0);
 
 	folio_unlock(folio);
 	return err < 0 ? err : 0;
