@@ -104,7 +104,7 @@ sparse:
 
 checkpatch:
 	$(KSRC)/scripts/checkpatch.pl --no-tree --strict --terse -f \
-		$(wildcard module/*.c module/*.h include/uapi/linux/*.h)
+		$(filter-out %.mod.c,$(wildcard module/*.c module/*.h include/uapi/linux/*.h))
 
 clean:
 	@if [ -f "$(KDIR)/Makefile" ]; then \

@@ -14,6 +14,7 @@
 #include <linux/sched/mm.h>
 #include <linux/string.h>
 #include <linux/uio.h>
+#include <linux/writeback.h>
 
 /*
  * What differs is detected by Kbuild from the headers of the kernel being
@@ -29,6 +30,8 @@
  *	filemap_alloc_folio() takes a NUMA memory policy (7.x).
  *   VMDEMO_HAVE_MM_RSS_PERCPU, VMDEMO_HAVE_TASK_RSS_STAT
  *	how the mm's RSS counters are kept (see vmdemo_rss_begin() below).
+ *   VMDEMO_HAVE_WRITEBACK_ITER
+ *	writeback_iter() exists (6.10 on; write_cache_pages() is gone in 7.x).
  *   VMDEMO_HAVE_MM_GET_UNMAPPED_AREA_MM, VMDEMO_HAVE_MM_GET_UNMAPPED_AREA
  *	the default address-space allocator is mm_get_unmapped_area(mm, file,
  *	...) (6.10 on), then mm_get_unmapped_area(file, ...); before that it
@@ -287,6 +290,54 @@ static inline bool vmdemo_rss_begin(struct vm_area_struct *vma,
 static inline long vmdemo_rss_end(struct vm_area_struct *vma, long start)
 {
 	return 0;
+}
+#endif
+
+/*
+ * Writing back a mapping's dirty pages one by one: writeback_iter() from
+ * 6.10 on (write_cache_pages() is gone by 7.x); before, write_cache_pages()
+ * with a callback that took a struct page.  Each callback gets the folio
+ * locked, its dirty bit cleared and its mappings write-protected.
+ */
+typedef int (*vmdemo_write_folio_t)(struct folio *folio,
+				    struct writeback_control *wbc, void *data);
+
+#ifdef VMDEMO_HAVE_WRITEBACK_ITER
+static inline int vmdemo_write_cache_pages(struct address_space *mapping,
+					   struct writeback_control *wbc,
+					   vmdemo_write_folio_t write,
+					   void *data)
+{
+	struct folio *folio = NULL;
+	int err = 0;
+
+	while ((folio = writeback_iter(mapping, wbc, folio, &err)))
+		err = write(folio, wbc, data);
+	return err;
+}
+#else
+struct vmdemo_write_cache {
+	vmdemo_write_folio_t write;
+	void *data;
+};
+
+static inline int vmdemo_write_cache_page(struct page *page,
+					  struct writeback_control *wbc,
+					  void *data)
+{
+	struct vmdemo_write_cache *wc = data;
+
+	return wc->write(page_folio(page), wbc, wc->data);
+}
+
+static inline int vmdemo_write_cache_pages(struct address_space *mapping,
+					   struct writeback_control *wbc,
+					   vmdemo_write_folio_t write,
+					   void *data)
+{
+	struct vmdemo_write_cache wc = { .write = write, .data = data };
+
+	return write_cache_pages(mapping, wbc, vmdemo_write_cache_page, &wc);
 }
 #endif
 

@@ -3,9 +3,10 @@
  * /dev/vmdemo: the misc character device and its file operations.
  *
  * The device behaves like a file of fixed (but resizable) size: read,
- * write, lseek, fsync and mmap work as on a tmpfs file, and three ioctls
- * stand in for ftruncate() and fallocate(PUNCH_HOLE), which the VFS does
- * not offer for character devices.
+ * write, lseek, fsync and mmap work as on a tmpfs file (with a backing
+ * file, as on a disk file), and ioctls stand in for ftruncate() and
+ * fallocate(PUNCH_HOLE), which the VFS does not offer for character
+ * devices, and for eviction from the cache.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -39,6 +40,11 @@ static int vmdemo_open(struct inode *inode, struct file *file)
 	 * finds them all when a range is shrunk away or punched.
 	 */
 	file->f_mapping = vdev->store.mapping;
+	/*
+	 * The VFS sampled the writeback error state of the node's own
+	 * mapping; fsync() must report errors of the store's from now on.
+	 */
+	file->f_wb_err = filemap_sample_wb_err(file->f_mapping);
 	/*
 	 * What the VFS gives a regular file and not a character device:
 	 * read(), write() and lseek() of threads sharing this file update
@@ -148,6 +154,27 @@ static int vmdemo_mmap(struct file *file, struct vm_area_struct *vma)
 }
 
 /*
+ * fsync(), fdatasync() and msync(MS_SYNC): without a backing file there
+ * is nothing to write.  With one, the dirty pages of the range are
+ * written back and waited for, and the first writeback error since this
+ * file last asked is reported (errseq, as for a file); then the backing
+ * file itself is synced, so that the bytes are on its disk.
+ */
+static int vmdemo_fsync(struct file *file, loff_t start, loff_t end,
+			int datasync)
+{
+	struct vmdemo_store *store = vmdemo_file_store(file);
+	int err;
+
+	if (!vmdemo_store_backed(store))
+		return 0;
+	err = file_write_and_wait_range(file, start, end);
+	if (err)
+		return err;
+	return vmdemo_backing_sync(&store->backing, start, end, datasync);
+}
+
+/*
  * Whoever may open the device may fill what the administrator loaded it
  * with; more memory than that, which nothing can reclaim, takes
  * CAP_SYS_ADMIN.  The capability is asked for only when the call would
@@ -195,6 +222,14 @@ static long vmdemo_ioctl(struct file *file, unsigned int cmd,
 		return vmdemo_store_punch_hole(store, range.offset,
 					       range.length);
 
+	case VMDEMO_IOC_EVICT:
+		/* Changes no byte of the device: reading it is enough. */
+		if (copy_from_user(&range, argp, sizeof(range)))
+			return -EFAULT;
+		if (range.flags)
+			return -EINVAL;
+		return vmdemo_store_evict(store, range.offset, range.length);
+
 	case VMDEMO_IOC_GET_INFO:
 		memset(&info, 0, sizeof(info));
 		info.size = vmdemo_store_size(store);
@@ -220,7 +255,7 @@ static const struct file_operations vmdemo_fops = {
 	.get_unmapped_area = vmdemo_get_unmapped_area,
 	.splice_read	= vmdemo_splice_read,
 	.splice_write	= iter_file_splice_write,
-	.fsync		= noop_fsync,
+	.fsync		= vmdemo_fsync,
 	.unlocked_ioctl	= vmdemo_ioctl,
 	/* Every argument is a pointer to the same layout on 32 and 64 bit. */
 	.compat_ioctl	= compat_ptr_ioctl,

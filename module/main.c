@@ -15,8 +15,29 @@
 #include "vmdemo.h"
 
 static unsigned long long vmdemo_size = 16ULL << 20;
-module_param_named(size, vmdemo_size, ullong, 0444);
-MODULE_PARM_DESC(size, "Initial size of the device in bytes (default 16 MiB)");
+static bool vmdemo_size_given;
+
+/* size=, remembering that it was given (a backing file's size is not). */
+static int vmdemo_size_set(const char *val, const struct kernel_param *kp)
+{
+	int err = param_set_ullong(val, kp);
+
+	if (!err)
+		vmdemo_size_given = true;
+	return err;
+}
+
+static const struct kernel_param_ops vmdemo_size_ops = {
+	.set = vmdemo_size_set,
+	.get = param_get_ullong,
+};
+
+module_param_cb(size, &vmdemo_size_ops, &vmdemo_size, 0444);
+MODULE_PARM_DESC(size, "Initial size of the device in bytes (default 16 MiB, or the backing file's size)");
+
+static char *vmdemo_backing;
+module_param_named(backing, vmdemo_backing, charp, 0444);
+MODULE_PARM_DESC(backing, "Regular file that holds the device's bytes; the cache writes back to it and may drop clean pages (default: none, RAM only)");
 
 /*
  * The pages of the device are unevictable and outlive the processes that
@@ -47,6 +68,12 @@ static int __init vmdemo_check_max_size(void)
 	unsigned long long half_ram = (unsigned long long)(totalram_pages() / 2)
 				      << PAGE_SHIFT;
 
+	/* With a backing file, the cache gives memory back: no RAM bound. */
+	if (vmdemo_device.store.backing.file) {
+		if (!vmdemo_max_size)
+			vmdemo_max_size = round_down(MAX_LFS_FILESIZE, PAGE_SIZE);
+		return 0;
+	}
 	if (!vmdemo_max_size) {
 		vmdemo_max_size = min(half_ram, VMDEMO_MAX_SIZE_DEFAULT);
 		return 0;
@@ -59,34 +86,58 @@ static int __init vmdemo_check_max_size(void)
 	return 0;
 }
 
-static int __init vmdemo_init(void)
+/* Open backing=PATH, if given; the size may become the file's. */
+static int __init vmdemo_open_backing(void)
 {
+	loff_t size = vmdemo_size;
 	int err;
 
-	err = vmdemo_check_max_size();
+	if (!vmdemo_backing || !*vmdemo_backing)
+		return 0;
+	if (vmdemo_size > MAX_LFS_FILESIZE) {
+		pr_err("size=%llu is larger than the largest file\n", vmdemo_size);
+		return -EINVAL;
+	}
+	err = vmdemo_backing_open(&vmdemo_device.store.backing, vmdemo_backing,
+				  &size, vmdemo_size_given);
+	if (!err)
+		vmdemo_size = size;
+	return err;
+}
+
+static int __init vmdemo_init(void)
+{
+	struct vmdemo_backing *backing = &vmdemo_device.store.backing;
+	int err;
+
+	err = vmdemo_open_backing();
 	if (err)
 		return err;
+	err = vmdemo_check_max_size();
+	if (err)
+		goto out_backing;
+	err = -EINVAL;
 	if (vmdemo_max_size > MAX_LFS_FILESIZE) {
 		pr_err("max_size=%llu is larger than the largest file (%lld)\n",
 		       vmdemo_max_size, (long long)MAX_LFS_FILESIZE);
-		return -EINVAL;
+		goto out_backing;
 	}
 	if (vmdemo_size > vmdemo_max_size) {
 		pr_err("size=%llu is larger than max_size=%llu\n",
 		       vmdemo_size, vmdemo_max_size);
-		return -EINVAL;
+		goto out_backing;
 	}
 	if (vmdemo_mode & ~0666) {
 		pr_err("mode=%#o: only read and write bits (0666) are allowed\n",
 		       vmdemo_mode);
-		return -EINVAL;
+		goto out_backing;
 	}
 
 	err = vmdemo_store_init(&vmdemo_device.store, vmdemo_size,
 				vmdemo_max_size);
 	if (err) {
 		pr_err("cannot create the page store: %d\n", err);
-		return err;
+		goto out_backing;
 	}
 	vmdemo_stats_init(&vmdemo_device.store);
 
@@ -95,11 +146,21 @@ static int __init vmdemo_init(void)
 		pr_err("cannot register /dev/%s: %d\n", KBUILD_MODNAME, err);
 		vmdemo_stats_exit();
 		vmdemo_store_exit(&vmdemo_device.store);
-		return err;
+		goto out_backing;
 	}
-	pr_info("/dev/%s ready: size %llu, max_size %llu\n", KBUILD_MODNAME,
-		vmdemo_size, vmdemo_max_size);
+	if (backing->file)
+		pr_info("/dev/%s ready: size %llu, max_size %llu, backing file %s (%s I/O)\n",
+			KBUILD_MODNAME, vmdemo_size, vmdemo_max_size,
+			vmdemo_backing, backing->direct ? "direct" : "buffered");
+	else
+		pr_info("/dev/%s ready: size %llu, max_size %llu\n",
+			KBUILD_MODNAME, vmdemo_size, vmdemo_max_size);
 	return 0;
+
+out_backing:
+	if (backing->file)
+		vmdemo_backing_close(backing);
+	return err;
 }
 
 static void __exit vmdemo_exit(void)
@@ -110,7 +171,10 @@ static void __exit vmdemo_exit(void)
 	 */
 	vmdemo_dev_deregister(&vmdemo_device);
 	vmdemo_stats_exit();
+	/* Writes every dirty page back first. */
 	vmdemo_store_exit(&vmdemo_device.store);
+	if (vmdemo_device.store.backing.file)
+		vmdemo_backing_close(&vmdemo_device.store.backing);
 }
 
 module_init(vmdemo_init);

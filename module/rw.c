@@ -14,6 +14,7 @@
 #include <linux/sched/signal.h>
 #include <linux/uaccess.h>
 #include <linux/uio.h>
+#include <linux/writeback.h>
 
 #include "compat.h"
 #include "vmdemo.h"
@@ -24,14 +25,18 @@
  * @iocb: the read: position (advanced by the bytes copied) and flags
  * @to: destination
  *
- * Holes read as zeroes without allocating.  No lock is held while
+ * Holes read as zeroes without allocating; with a backing file, a page
+ * not in the cache is read from the file into it.  No lock is held while
  * copying, so the destination may be a mapping of the device itself.
- * Nothing here sleeps but the copy's own page faults, so IOCB_NOWAIT
- * needs nothing special, as for a page cache read that finds every page.
+ * Without a backing file nothing here sleeps but the copy's own page
+ * faults, so IOCB_NOWAIT needs nothing special, as for a page cache read
+ * that finds every page; with one, a miss under IOCB_NOWAIT is -EAGAIN.
  * A fatal signal ends the read between pages, as in filemap_read().
  *
  * Return: bytes copied (0 at or past the end); if none could be, -EFAULT,
- * -EINTR for a fatal signal, or -EIO for a page with a memory error.
+ * -EINTR for a fatal signal, -EIO for a page with a memory error or one
+ * the backing file could not provide, or -EAGAIN (IOCB_NOWAIT, a page to
+ * read from the backing file).
  */
 ssize_t vmdemo_store_read(struct vmdemo_store *store, struct kiocb *iocb,
 			  struct iov_iter *to)
@@ -55,6 +60,23 @@ ssize_t vmdemo_store_read(struct vmdemo_store *store, struct kiocb *iocb,
 
 		index = *pos >> PAGE_SHIFT;
 		folio = vmdemo_find_folio(store->mapping, index);
+		if (vmdemo_store_backed(store) &&
+		    (!folio || !folio_test_uptodate(folio))) {
+			int err;
+
+			if (folio)
+				folio_put(folio);
+			folio = NULL;
+			/* A miss: read it from the file, as filemap_read(). */
+			if (iocb->ki_flags & IOCB_NOWAIT)
+				return done ? done : -EAGAIN;
+			err = vmdemo_store_get_folio(store, index, 0, &folio);
+			if (err == -ENXIO)
+				break;
+			if (err < 0)
+				return done ? done : err;
+			folio_unlock(folio);
+		}
 		/*
 		 * A shrink writes i_size before it removes pages.  Read the
 		 * size again after the lookup, as filemap_read() does: a page
@@ -102,12 +124,22 @@ static int vmdemo_store_write_folio(struct vmdemo_store *store, pgoff_t index,
 {
 	struct folio *folio;
 
-	if (!nowait)
-		return vmdemo_store_get_folio(store, index, foliop);
+	int ret;
+
+	if (!nowait) {
+		ret = vmdemo_store_get_folio(store, index, 0, foliop);
+		return ret < 0 ? ret : 0;
+	}
 
 	folio = vmdemo_trylock_folio(store->mapping, index);
 	if (!folio)
 		return -EAGAIN;
+	/* A read from the backing file would sleep. */
+	if (!folio_test_uptodate(folio)) {
+		folio_unlock(folio);
+		folio_put(folio);
+		return -EAGAIN;
+	}
 	if (index >= vmdemo_store_pages(store)) {
 		folio_unlock(folio);
 		folio_put(folio);
@@ -195,6 +227,8 @@ ssize_t vmdemo_store_write(struct vmdemo_store *store, struct kiocb *iocb,
 
 		*pos += copied;
 		done += copied;
+		/* With a backing file, wait here if too much is dirty. */
+		balance_dirty_pages_ratelimited(store->mapping);
 		cond_resched();
 		if (fatal_signal_pending(current)) {
 			err = -EINTR;

@@ -5,7 +5,9 @@
  *
  *   stats          one "name value" line per counter
  *   fault_latency  one "lo hi count" line per non-empty bucket (ns)
- *   reset          write 1 to start every counter but pages_resident at 0
+ *   reset          write 1 to start every counter but the gauges
+ *                  (pages_resident, pages_dirty) at 0
+ *   backing        the backing file, its I/O mode and readahead, or "none"
  *
  * Resetting never writes another CPU's counters: it records the current
  * sums as a baseline that readers subtract.  A fault that counts while a
@@ -83,6 +85,11 @@ static const char * const vmdemo_stat_names[VMDEMO_NR_STATS] = {
 	[VMDEMO_STAT_PAGE_MKWRITE]	  = "page_mkwrite",
 	[VMDEMO_STAT_PAGES_ALLOCATED]	  = "pages_allocated",
 	[VMDEMO_STAT_PAGES_FREED]	  = "pages_freed",
+	[VMDEMO_STAT_FAULTS_MAJOR]	  = "faults_major",
+	[VMDEMO_STAT_PAGES_READ]	  = "pages_read",
+	[VMDEMO_STAT_PAGES_READAHEAD]	  = "pages_readahead",
+	[VMDEMO_STAT_PAGES_WRITTEN]	  = "pages_written",
+	[VMDEMO_STAT_PAGES_EVICTED]	  = "pages_evicted",
 };
 
 static struct vmdemo_store *vmdemo_stats_store;
@@ -147,10 +154,31 @@ static int vmdemo_stats_show(struct seq_file *m, void *unused)
 		   vmdemo_store_resident(vmdemo_stats_store));
 	vmdemo_stats_show_one(m, now, VMDEMO_STAT_PAGES_ALLOCATED);
 	vmdemo_stats_show_one(m, now, VMDEMO_STAT_PAGES_FREED);
+	for (i = VMDEMO_STAT_FAULTS_MAJOR; i < VMDEMO_NR_STATS; i++)
+		vmdemo_stats_show_one(m, now, i);
+	seq_printf(m, "pages_dirty %lu\n",
+		   vmdemo_store_dirty_pages(vmdemo_stats_store));
 	kfree(now);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vmdemo_stats);
+
+/* Which file backs the device, and how it is read and written. */
+static int vmdemo_backing_info_show(struct seq_file *m, void *unused)
+{
+	struct vmdemo_backing *b = &vmdemo_stats_store->backing;
+
+	if (!vmdemo_store_backed(vmdemo_stats_store)) {
+		seq_puts(m, "none\n");
+		return 0;
+	}
+	seq_puts(m, "path ");
+	seq_file_path(m, b->file, "\n");
+	seq_printf(m, "\nio %s\n", b->direct ? "direct" : "buffered");
+	seq_printf(m, "readahead %u\n", vmdemo_store_readahead_pages());
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vmdemo_backing_info);
 
 static int vmdemo_fault_latency_show(struct seq_file *m, void *unused)
 {
@@ -216,6 +244,8 @@ void vmdemo_stats_init(struct vmdemo_store *store)
 			    &vmdemo_fault_latency_fops);
 	debugfs_create_file("reset", 0200, vmdemo_debugfs_dir, NULL,
 			    &vmdemo_reset_fops);
+	debugfs_create_file("backing", 0400, vmdemo_debugfs_dir, NULL,
+			    &vmdemo_backing_info_fops);
 }
 
 /**

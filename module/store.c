@@ -20,6 +20,12 @@
  *  - mincore(), fadvise() and the page cache's own counters
  *    (mapping->nrpages) all work on it unchanged.
  *
+ * Two modes.  Loaded with backing=PATH, the cache is a disk file's: pages
+ * are read from the file on a miss, written back when dirty and dropped
+ * when clean (backing.c, writeback.c); the differences are in the inode
+ * and its address_space_operations, set up below, and in the read-in of a
+ * new page.  Without it, the device is RAM only, as follows.
+ *
  * The cache has no backing store, so no page may ever be dropped.  Most
  * ways of dropping page cache pages cannot reach this one: reclaim skips
  * it because it is unevictable (like ramfs); fadvise(DONTNEED) does
@@ -86,16 +92,20 @@ static struct file_system_type vmdemo_fs_type = {
 	.kill_sb		= kill_anon_super,
 };
 
-/*
+/**
+ * vmdemo_free_folio() - account for a page that has left the cache
+ * @folio: the page
+ *
  * Called by the page cache once a folio has left it (truncation, punch,
- * unload), whoever still holds references to it.
+ * eviction, unload), whoever still holds references to it.
  */
-static void vmdemo_free_folio(struct folio *folio)
+void vmdemo_free_folio(struct folio *folio)
 {
 	trace_vmdemo_page_free(folio->index);
 	vmdemo_page_count(VMDEMO_STAT_PAGES_FREED, folio_nr_pages(folio));
 }
 
+/* The page cache of a device without a backing file: see the top. */
 static const struct address_space_operations vmdemo_aops = {
 	.dirty_folio	= noop_dirty_folio,
 	.free_folio	= vmdemo_free_folio,
@@ -103,13 +113,57 @@ static const struct address_space_operations vmdemo_aops = {
 	VMDEMO_AOPS_ERROR_REMOVE,
 };
 
+/*
+ * The inode of a device without a backing file: not on its super block's
+ * inode list (drop_caches never sees it), unevictable, and born dirty, so
+ * that writeback never looks at it.
+ */
+static struct inode *vmdemo_ram_inode(struct super_block *sb)
+{
+	struct inode *inode = alloc_anon_inode(sb);
+
+	if (IS_ERR(inode))
+		return inode;
+	inode->i_mapping->a_ops = &vmdemo_aops;
+	mapping_set_unevictable(inode->i_mapping);
+	return inode;
+}
+
+/*
+ * The inode of a device with a backing file: a regular file's, hashed and
+ * on the super block's list, with a real backing_dev_info, so that the
+ * flusher threads write its dirty pages back, drop_caches and fadvise
+ * reach its clean ones, and reclaim may evict them (see writeback.c).
+ */
+static struct inode *vmdemo_backed_inode(struct super_block *sb)
+{
+	struct inode *inode;
+	int err;
+
+	/* The pseudo file system is mounted afresh at every load. */
+	err = super_setup_bdi_name(sb, "%s", KBUILD_MODNAME);
+	if (err)
+		return ERR_PTR(err);
+	inode = new_inode(sb);
+	if (!inode)
+		return ERR_PTR(-ENOMEM);
+	inode->i_ino = get_next_ino();
+	inode->i_mode = S_IFREG | 0600;
+	/* Writeback skips unhashed inodes; nobody looks this one up. */
+	inode_fake_hash(inode);
+	inode->i_mapping->a_ops = &vmdemo_backed_aops;
+	mapping_set_release_always(inode->i_mapping);
+	return inode;
+}
+
 /**
  * vmdemo_store_init() - create an empty store
- * @store: the store to set up
+ * @store: the store to set up; its backing file, if any, is open
  * @size: its initial size in bytes
  * @max_size: the largest size it may be given later
  *
- * Return: 0 or a negative errno; on failure nothing is left allocated.
+ * Return: 0 or a negative errno; on failure nothing is left allocated
+ * (the backing file stays open: it is the caller's).
  */
 int vmdemo_store_init(struct vmdemo_store *store, loff_t size,
 		      loff_t max_size)
@@ -121,15 +175,17 @@ int vmdemo_store_init(struct vmdemo_store *store, loff_t size,
 	if (err)
 		return err;
 
-	inode = alloc_anon_inode(vmdemo_mnt->mnt_sb);
+	if (vmdemo_store_backed(store))
+		inode = vmdemo_backed_inode(vmdemo_mnt->mnt_sb);
+	else
+		inode = vmdemo_ram_inode(vmdemo_mnt->mnt_sb);
 	if (IS_ERR(inode)) {
 		simple_release_fs(&vmdemo_mnt, &vmdemo_mnt_count);
 		return PTR_ERR(inode);
 	}
 
-	inode->i_mapping->a_ops = &vmdemo_aops;
+	inode->i_private = store;
 	mapping_set_gfp_mask(inode->i_mapping, GFP_HIGHUSER_MOVABLE);
-	mapping_set_unevictable(inode->i_mapping);
 	i_size_write(inode, size);
 
 	store->inode = inode;
@@ -139,30 +195,164 @@ int vmdemo_store_init(struct vmdemo_store *store, loff_t size,
 	return 0;
 }
 
+/* Unload: every dirty page to the file, and the file to its disk. */
+static void vmdemo_store_flush(struct vmdemo_store *store)
+{
+	int err;
+
+	err = filemap_write_and_wait(store->mapping);
+	if (!err)
+		err = vmdemo_backing_sync(&store->backing, 0, LLONG_MAX, 0);
+	if (err)
+		pr_err("unload: writing the device back to its backing file failed (%d): %lu dirty pages are lost\n",
+		       err, vmdemo_store_dirty_pages(store));
+}
+
 /**
- * vmdemo_store_exit() - free every page of a store
+ * vmdemo_store_exit() - write back and free every page of a store
  * @store: the store
  *
  * No file may be open and no mapping may exist: each holds a reference
- * on the module, so this runs only at unload.
+ * on the module, so this runs only at unload.  The flusher may still be
+ * writing the inode back: evicting it waits for that.
  */
 void vmdemo_store_exit(struct vmdemo_store *store)
 {
+	if (vmdemo_store_backed(store)) {
+		vmdemo_store_flush(store);
+		/* No link: the last iput() evicts it now, not at unmount. */
+		clear_nlink(store->inode);
+	}
 	/* The last iput() evicts the inode: truncate_inode_pages_final(). */
 	iput(store->inode);
 	store->inode = NULL;
 	store->mapping = NULL;
+	/* Unmounting unregisters the backing_dev_info, if there is one. */
 	simple_release_fs(&vmdemo_mnt, &vmdemo_mnt_count);
 }
 
-/* A new page for @index, zeroed, inserted into the cache and locked. */
-static int vmdemo_store_add_folio(struct vmdemo_store *store, pgoff_t index,
-				  struct folio **foliop)
+static unsigned int vmdemo_readahead = 8;
+module_param_named(readahead, vmdemo_readahead, uint, 0644);
+MODULE_PARM_DESC(readahead, "Pages read ahead after a major fault, with a backing file (default 8)");
+
+/**
+ * vmdemo_store_readahead_pages() - pages read ahead after a major fault
+ *
+ * Return: the module parameter readahead, as it is now.
+ */
+unsigned int vmdemo_store_readahead_pages(void)
+{
+	return min(READ_ONCE(vmdemo_readahead), VMDEMO_MAX_READ - 1);
+}
+
+/*
+ * Readahead for the fault on @folio: new, locked pages for the indexes
+ * after it, as long as none is cached already and the device goes on.
+ * Return: how many were added to @folios (after @folios[0]).
+ */
+static unsigned int vmdemo_store_readahead(struct vmdemo_store *store,
+					   struct folio **folios)
 {
 	struct address_space *mapping = store->mapping;
+	gfp_t gfp = mapping_gfp_mask(mapping) | __GFP_NORETRY | __GFP_NOWARN;
+	unsigned int max = vmdemo_store_readahead_pages();
+	pgoff_t index = folios[0]->index;
+	unsigned int n;
+
+	for (n = 0; n < max; n++) {
+		struct folio *folio;
+
+		if (index + n + 1 >= vmdemo_store_pages(store))
+			break;
+		folio = vmdemo_alloc_folio(gfp);
+		if (!folio)
+			break;
+		if (filemap_add_folio(mapping, folio, index + n + 1, gfp)) {
+			folio_put(folio);
+			break;
+		}
+		trace_vmdemo_page_alloc(folio->index);
+		vmdemo_page_count(VMDEMO_STAT_PAGES_ALLOCATED, 1);
+		folios[n + 1] = folio;
+	}
+	return n;
+}
+
+/**
+ * vmdemo_store_read_in() - fill a new page of a backed store from its file
+ * @store: the store, with a backing file
+ * @folio: the page, locked, in the cache, not uptodate
+ * @flags: VMDEMO_GET_FAULT to read ahead of a page fault
+ *
+ * A page in a hole of the file is zeroed without I/O.  Readahead pages are
+ * made uptodate and unlocked here; a page the file could not fill stays
+ * not uptodate, and the next access reads it again.
+ *
+ * Return: 1 if @folio was read from the file, 0 if it was a hole, or a
+ * negative errno (-EIO for a page the file no longer has).
+ */
+int vmdemo_store_read_in(struct vmdemo_store *store, struct folio *folio,
+			 unsigned int flags)
+{
+	struct folio *folios[VMDEMO_MAX_READ] = { folio };
+	loff_t pos = folio_pos(folio);
+	unsigned int i, ra = 0, got;
+	ssize_t ret;
+
+	ret = vmdemo_backing_hole(&store->backing, pos);
+	if (ret == 1) {
+		folio_zero_range(folio, 0, folio_size(folio));
+		folio_mark_uptodate(folio);
+		return 0;
+	}
+	if (ret < 0) {
+		trace_vmdemo_read(folio->index, 1, 0, ret);
+		return ret;
+	}
+
+	if (flags & VMDEMO_GET_FAULT)
+		ra = vmdemo_store_readahead(store, folios);
+	ret = vmdemo_backing_read(&store->backing, folios, ra + 1, pos,
+				  min_t(u64, (u64)(ra + 1) * PAGE_SIZE,
+					vmdemo_store_size(store) - pos));
+	/* Pages wholly read (a short last page of the device is zeroed). */
+	got = ret < 0 ? 0 : DIV_ROUND_UP(ret, PAGE_SIZE);
+	for (i = 0; i <= ra; i++) {
+		if (i < got) {
+			if (i == got - 1 && offset_in_page(ret))
+				folio_zero_range(folios[i], offset_in_page(ret),
+						 PAGE_SIZE - offset_in_page(ret));
+			flush_dcache_folio(folios[i]);
+			folio_mark_uptodate(folios[i]);
+		}
+		if (i) {
+			folio_unlock(folios[i]);
+			folio_put(folios[i]);
+		}
+	}
+	trace_vmdemo_read(folio->index, got, ra, ret < 0 ? ret : 0);
+	if (got) {
+		vmdemo_count(VMDEMO_STAT_PAGES_READ, got);
+		vmdemo_count(VMDEMO_STAT_PAGES_READAHEAD, got - 1);
+	}
+	if (!got)
+		return ret < 0 ? ret : -EIO;
+	return 1;
+}
+
+/*
+ * A new page for @index, inserted into the cache and locked: zeroed, or,
+ * with a backing file, read from it.  Return: 1 if read from the file,
+ * 0, or a negative errno.
+ */
+static int vmdemo_store_add_folio(struct vmdemo_store *store, pgoff_t index,
+				  unsigned int flags, struct folio **foliop)
+{
+	struct address_space *mapping = store->mapping;
+	bool backed = vmdemo_store_backed(store);
 	gfp_t gfp = mapping_gfp_mask(mapping);
 	struct folio *folio;
-	int err;
+	int ret;
 
 	/*
 	 * Past the end, fail before allocating: a page would be zeroed for
@@ -175,52 +365,71 @@ static int vmdemo_store_add_folio(struct vmdemo_store *store, pgoff_t index,
 
 	/*
 	 * __GFP_ZERO costs nothing extra where the kernel zeroes on
-	 * allocation anyway (init_on_alloc): the page is zeroed once.
+	 * allocation anyway (init_on_alloc): the page is zeroed once.  A
+	 * page read from a backing file is not zeroed first.
 	 */
-	folio = vmdemo_alloc_folio(gfp | __GFP_ZERO);
+	folio = vmdemo_alloc_folio(backed ? gfp : gfp | __GFP_ZERO);
 	if (!folio)
 		return -ENOMEM;
-	/* User space will map it: make the zeroes visible through any alias. */
-	flush_dcache_folio(folio);
-	__folio_mark_uptodate(folio);
-	/* No backing store: a clean page could be dropped (see the top). */
-	folio_set_dirty(folio);
+	if (!backed) {
+		/* User space will map it: the zeroes visible through any alias. */
+		flush_dcache_folio(folio);
+		__folio_mark_uptodate(folio);
+		/* No backing store: a clean page could be dropped (see the top). */
+		folio_set_dirty(folio);
+	}
 
+	/*
+	 * The read from the file happens under invalidate_lock too, as in
+	 * filemap_create_folio(): a punch or shrink of this page waits for
+	 * it, so it cannot cut the file between our read and our insert.
+	 */
 	filemap_invalidate_lock_shared(mapping);
 	if (index >= vmdemo_store_pages(store)) {
-		err = -ENXIO;
+		ret = -ENXIO;
 	} else {
 		/* Takes the cache's reference and returns the folio locked. */
-		err = filemap_add_folio(mapping, folio, index, gfp);
+		ret = filemap_add_folio(mapping, folio, index, gfp);
+		if (!ret) {
+			trace_vmdemo_page_alloc(index);
+			vmdemo_page_count(VMDEMO_STAT_PAGES_ALLOCATED, 1);
+			if (backed)
+				ret = vmdemo_store_read_in(store, folio, flags);
+			if (ret < 0)
+				folio_unlock(folio);
+		}
 	}
 	filemap_invalidate_unlock_shared(mapping);
 
-	if (err) {
+	if (ret < 0) {
 		folio_put(folio);
-		return err;
+		return ret;
 	}
-	trace_vmdemo_page_alloc(index);
-	vmdemo_page_count(VMDEMO_STAT_PAGES_ALLOCATED, 1);
 	*foliop = folio;
-	return 0;
+	return ret;
 }
 
 /**
  * vmdemo_store_get_folio() - find or create the page at an index
  * @store: the store
  * @index: page index in the device
+ * @flags: VMDEMO_GET_FAULT for a page fault (it may read ahead)
  * @foliop: where to return the folio, locked and with a reference held
  *
  * The fast path, for a resident page, takes no lock but the folio's own.
+ * With a backing file, a page not in the cache is read from it; so is a
+ * cached page that an earlier read failed to fill.
  *
- * Return: 0; -ENXIO if @index is at or past the end of the device;
- * -ENOMEM if no page could be allocated or charged.
+ * Return: 1 if the page was read from the backing file (a major fault),
+ * 0 if not; -ENXIO if @index is at or past the end of the device;
+ * -ENOMEM if no page could be allocated or charged; -EIO (or another
+ * errno of the backing file) if the file could not provide it.
  */
 int vmdemo_store_get_folio(struct vmdemo_store *store, pgoff_t index,
-			   struct folio **foliop)
+			   unsigned int flags, struct folio **foliop)
 {
 	struct folio *folio;
-	int err;
+	int ret;
 
 	for (;;) {
 		/* RCU lookup, speculative reference, folio_lock, mapping recheck. */
@@ -230,19 +439,25 @@ int vmdemo_store_get_folio(struct vmdemo_store *store, pgoff_t index,
 			 * A shrink writes i_size before it removes pages, and
 			 * removes this one only after we unlock it.
 			 */
-			if (index >= vmdemo_store_pages(store)) {
-				folio_unlock(folio);
-				folio_put(folio);
-				return -ENXIO;
+			if (index >= vmdemo_store_pages(store))
+				ret = -ENXIO;
+			else if (folio_test_uptodate(folio))
+				ret = 0;
+			else	/* A failed read left it: read it again. */
+				ret = vmdemo_store_read_in(store, folio, 0);
+			if (ret >= 0) {
+				*foliop = folio;
+				return ret;
 			}
-			*foliop = folio;
-			return 0;
+			folio_unlock(folio);
+			folio_put(folio);
+			return ret;
 		}
 
-		err = vmdemo_store_add_folio(store, index, foliop);
+		ret = vmdemo_store_add_folio(store, index, flags, foliop);
 		/* -EEXIST: another task inserted it first; use theirs. */
-		if (err != -EEXIST)
-			return err;
+		if (ret != -EEXIST)
+			return ret;
 	}
 }
 
@@ -267,11 +482,27 @@ static void vmdemo_store_zero_partial(struct vmdemo_store *store, u64 start,
 	folio = vmdemo_lock_folio(store->mapping, index);
 	if (!folio)
 		return;
-	if (!PageHWPoison(folio_file_page(folio, index)))
+	if (!PageHWPoison(folio_file_page(folio, index))) {
 		folio_zero_range(folio, offset_in_folio(folio, start),
 				 end - start);
+		/* With a backing file, the zeroes must reach it too. */
+		if (vmdemo_store_backed(store))
+			folio_mark_dirty(folio);
+	}
 	folio_unlock(folio);
 	folio_put(folio);
+}
+
+/*
+ * The cache has changed and the file could not follow: say so, since the
+ * file no longer holds the device's bytes there.
+ */
+static int vmdemo_vet_backing(int err, const char *what)
+{
+	if (err)
+		pr_err_ratelimited("%s: the backing file could not follow (%d): it no longer matches the device\n",
+				   what, err);
+	return err;
 }
 
 /**
@@ -288,7 +519,9 @@ static void vmdemo_store_zero_partial(struct vmdemo_store *store, u64 start,
  * mapping wrote there: as on tmpfs, those bytes become data), then zeroes.
  *
  * Return: 0; -EFBIG if @size is larger than the maximum size; -EPERM if
- * it grows the device past its load-time size and @may_grow is false.
+ * it grows the device past its load-time size and @may_grow is false; an
+ * errno of the backing file if it could not be resized (a failed growth
+ * changes nothing).
  */
 int vmdemo_store_set_size(struct vmdemo_store *store, loff_t size,
 			  bool may_grow)
@@ -323,14 +556,31 @@ int vmdemo_store_set_size(struct vmdemo_store *store, loff_t size,
 		 */
 		if (hole <= MAX_LFS_FILESIZE)
 			truncate_pagecache(inode, hole);
+		/*
+		 * Only now the file: truncation waited for the writeback of
+		 * every page it removed, so nothing writes past the new end.
+		 */
+		if (vmdemo_store_backed(store))
+			err = vmdemo_vet_backing(vmdemo_backing_resize(&store->backing, size),
+						 "shrink");
 	} else if (size > old) {
 		/*
 		 * Growing only moves the end, as on tmpfs: truncate_setsize()
 		 * would also zero the last page past the new end (through
 		 * truncate_inode_partial_folio(), memory errors or not),
-		 * where tmpfs keeps whatever a mapping wrote there.
+		 * where tmpfs keeps whatever a mapping wrote there.  With a
+		 * backing file the device is a disk file's: the file grows
+		 * first (it may fail), and what a mapping wrote past the old
+		 * end is zeroed, as the file has zeroes there.
 		 */
-		i_size_write(inode, size);
+		if (vmdemo_store_backed(store)) {
+			err = vmdemo_backing_resize(&store->backing, size);
+			if (!err && offset_in_page(old))
+				vmdemo_store_zero_partial(store, old,
+							  round_up(old, PAGE_SIZE));
+		}
+		if (!err)
+			i_size_write(inode, size);
 	}
 	filemap_invalidate_unlock(mapping);
 	return err;
@@ -346,8 +596,8 @@ int vmdemo_store_set_size(struct vmdemo_store *store, loff_t size,
  * the covered part of a partial page is zeroed in place.  Private copies
  * made earlier are left alone, as on tmpfs.
  *
- * Return: 0, or -EINVAL for an empty range or one that overflows or does
- * not lie within the device.
+ * Return: 0, -EINVAL for an empty range or one that overflows or does
+ * not lie within the device, or an errno of the backing file.
  */
 int vmdemo_store_punch_hole(struct vmdemo_store *store, u64 offset,
 			    u64 length)
@@ -378,6 +628,15 @@ int vmdemo_store_punch_hole(struct vmdemo_store *store, u64 offset,
 		vmdemo_store_zero_partial(store, last, end);
 	if (first < last)
 		truncate_pagecache_range(store->inode, first, last - 1);
+	/*
+	 * The file last, for the same reason as a shrink: no writeback of
+	 * a punched page is still running to bring its old bytes back.
+	 * Faults wait for invalidate_lock, so none reads the file meanwhile.
+	 */
+	if (vmdemo_store_backed(store))
+		err = vmdemo_vet_backing(vmdemo_backing_punch(&store->backing,
+							      offset, length),
+					 "punch");
 out:
 	filemap_invalidate_unlock(mapping);
 	return err;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Trace events of vmdemo, under events/vmdemo/ in tracefs: one per fault,
- * per fault-around call, per page_mkwrite and per page entering or
- * leaving the cache.
+ * per fault-around call, per page_mkwrite, per page entering or leaving
+ * the cache, and, with a backing file, per read, page written back and
+ * page evicted.
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM vmdemo
@@ -81,6 +82,41 @@ DEFINE_EVENT(vmdemo_page, vmdemo_page_alloc,
 DEFINE_EVENT(vmdemo_page, vmdemo_page_free,
 	     TP_PROTO(pgoff_t pgoff),
 	     TP_ARGS(pgoff)
+);
+
+/* A page was dropped from the cache by eviction (backing file only). */
+DEFINE_EVENT(vmdemo_page, vmdemo_evict,
+	     TP_PROTO(pgoff_t pgoff),
+	     TP_ARGS(pgoff)
+);
+
+/* Pages read from the backing file: the one asked for, then readahead. */
+TRACE_EVENT(vmdemo_read,
+	    TP_PROTO(pgoff_t pgoff, unsigned int pages, unsigned int readahead,
+		     int err),
+	    TP_ARGS(pgoff, pages, readahead, err),
+	    TP_STRUCT__entry(__field(unsigned long, pgoff)
+			     __field(unsigned int, pages)
+			     __field(unsigned int, readahead)
+			     __field(int, err)),
+	    TP_fast_assign(__entry->pgoff = pgoff;
+			   __entry->pages = pages;
+			   __entry->readahead = readahead;
+			   __entry->err = err;),
+	    TP_printk("pgoff=%lu pages=%u readahead_asked=%u err=%d",
+		      __entry->pgoff, __entry->pages, __entry->readahead,
+		      __entry->err)
+);
+
+/* A dirty page written back to the backing file (err 0) or not. */
+TRACE_EVENT(vmdemo_writeback,
+	    TP_PROTO(pgoff_t pgoff, int err),
+	    TP_ARGS(pgoff, err),
+	    TP_STRUCT__entry(__field(unsigned long, pgoff)
+			     __field(int, err)),
+	    TP_fast_assign(__entry->pgoff = pgoff;
+			   __entry->err = err;),
+	    TP_printk("pgoff=%lu err=%d", __entry->pgoff, __entry->err)
 );
 
 #endif /* _VMDEMO_TRACE_H */

@@ -7,6 +7,8 @@
  *   vmops.c  the vm_operations_struct: fault, page_mkwrite, open, close
  *   around.c fault-around (map_pages), counting exactly what it maps
  *   store.c  the page cache that holds the bytes of the device
+ *   backing.c the backing file behind that cache (backing=PATH)
+ *   writeback.c dirty pages, writeback and eviction with a backing file
  *   rw.c     read() and write() of those bytes
  *   stats.c  per-CPU counters, the latency histogram, debugfs
  *   trace.c  the tracepoints declared in trace.h
@@ -23,11 +25,26 @@
 #include <linux/uio.h>
 
 /**
+ * struct vmdemo_backing - the file behind the cache (module parameter backing)
+ * @file: the file, opened read-write at load; NULL: the device is RAM only
+ * @direct: the same file opened O_DIRECT, or NULL where its file system
+ *	has no direct I/O
+ */
+struct vmdemo_backing {
+	struct file *file;
+	struct file *direct;
+};
+
+/* Most pages one read from the backing file fills: the page and readahead. */
+#define VMDEMO_MAX_READ		32U
+
+/**
  * struct vmdemo_store - the bytes of the device
  * @inode: anonymous inode whose page cache holds the pages; its i_size is
  *	the size of the device
  * @mapping: @inode's address_space, which every open file's f_mapping
  *	points at
+ * @backing: the backing file, if the module was loaded with one
  * @max_size: largest size the device may be given
  * @base_size: the size it was loaded with; growing past it takes
  *	CAP_SYS_ADMIN, so that whoever may open the device cannot make it
@@ -36,6 +53,7 @@
 struct vmdemo_store {
 	struct inode *inode;
 	struct address_space *mapping;
+	struct vmdemo_backing backing;
 	loff_t max_size;
 	loff_t base_size;
 };
@@ -54,8 +72,14 @@ struct vmdemo_device {
 int vmdemo_store_init(struct vmdemo_store *store, loff_t size,
 		      loff_t max_size);
 void vmdemo_store_exit(struct vmdemo_store *store);
+void vmdemo_free_folio(struct folio *folio);
+/* vmdemo_store_get_folio() flags */
+#define VMDEMO_GET_FAULT	BIT(0)	/* a page fault: read ahead */
 int vmdemo_store_get_folio(struct vmdemo_store *store, pgoff_t index,
-			   struct folio **foliop);
+			   unsigned int flags, struct folio **foliop);
+unsigned int vmdemo_store_readahead_pages(void);
+int vmdemo_store_read_in(struct vmdemo_store *store, struct folio *folio,
+			 unsigned int flags);
 int vmdemo_store_set_size(struct vmdemo_store *store, loff_t size,
 			  bool may_grow);
 int vmdemo_store_punch_hole(struct vmdemo_store *store, u64 offset,
@@ -64,6 +88,36 @@ ssize_t vmdemo_store_read(struct vmdemo_store *store, struct kiocb *iocb,
 			  struct iov_iter *to);
 ssize_t vmdemo_store_write(struct vmdemo_store *store, struct kiocb *iocb,
 			   struct iov_iter *from);
+
+/* backing.c */
+int vmdemo_backing_open(struct vmdemo_backing *b, const char *path,
+			loff_t *size, bool size_given);
+void vmdemo_backing_close(struct vmdemo_backing *b);
+int vmdemo_backing_hole(struct vmdemo_backing *b, loff_t pos);
+ssize_t vmdemo_backing_read(struct vmdemo_backing *b, struct folio **folios,
+			    unsigned int nr, loff_t pos, size_t len);
+int vmdemo_backing_write(struct vmdemo_backing *b, struct folio *folio,
+			 size_t len);
+int vmdemo_backing_resize(struct vmdemo_backing *b, loff_t size);
+int vmdemo_backing_punch(struct vmdemo_backing *b, loff_t pos, u64 len);
+int vmdemo_backing_sync(struct vmdemo_backing *b, loff_t start, loff_t end,
+			int datasync);
+
+/* writeback.c */
+extern const struct address_space_operations vmdemo_backed_aops;
+unsigned long vmdemo_store_dirty_pages(struct vmdemo_store *store);
+int vmdemo_store_evict(struct vmdemo_store *store, u64 offset, u64 length);
+
+/**
+ * vmdemo_store_backed() - does the store have a backing file?
+ * @store: the store
+ *
+ * Return: true if the module was loaded with backing=PATH.
+ */
+static inline bool vmdemo_store_backed(const struct vmdemo_store *store)
+{
+	return store->backing.file;
+}
 
 /**
  * vmdemo_store_size() - the size of the device in bytes
@@ -129,6 +183,11 @@ enum vmdemo_stat {
 	VMDEMO_STAT_PAGE_MKWRITE,
 	VMDEMO_STAT_PAGES_ALLOCATED,
 	VMDEMO_STAT_PAGES_FREED,
+	VMDEMO_STAT_FAULTS_MAJOR,
+	VMDEMO_STAT_PAGES_READ,
+	VMDEMO_STAT_PAGES_READAHEAD,
+	VMDEMO_STAT_PAGES_WRITTEN,
+	VMDEMO_STAT_PAGES_EVICTED,
 	VMDEMO_NR_STATS
 };
 

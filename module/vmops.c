@@ -36,8 +36,9 @@ static vm_fault_t vmdemo_fault(struct vm_fault *vmf)
 	vm_fault_t ret;
 	int err;
 
-	err = vmdemo_store_get_folio(vmdemo_vma_store(vma), vmf->pgoff, &folio);
-	if (!err) {
+	err = vmdemo_store_get_folio(vmdemo_vma_store(vma), vmf->pgoff,
+				     VMDEMO_GET_FAULT, &folio);
+	if (err >= 0) {
 		/*
 		 * The cache keeps its own reference; the one we return here
 		 * belongs to the core mm, which drops it after mapping the
@@ -45,6 +46,15 @@ static vm_fault_t vmdemo_fault(struct vm_fault *vmf)
 		 */
 		vmf->page = folio_file_page(folio, vmf->pgoff);
 		ret = VM_FAULT_LOCKED;
+		/*
+		 * Read from the backing file: a major fault, which the core
+		 * mm counts for getrusage() and /proc/PID/stat.  (It also
+		 * counts a retried fault as major; this counter does not.)
+		 */
+		if (err) {
+			ret |= VM_FAULT_MAJOR;
+			vmdemo_count(VMDEMO_STAT_FAULTS_MAJOR, 1);
+		}
 	} else if (err == -ENOMEM) {
 		vmdemo_count(VMDEMO_STAT_FAULTS_OOM, 1);
 		ret = VM_FAULT_OOM;
@@ -91,7 +101,10 @@ static vm_fault_t vmdemo_page_mkwrite(struct vm_fault *vmf)
 		folio_unlock(folio);
 		ret = VM_FAULT_NOPAGE;
 	} else {
+		/* Dirty: with a backing file, writeback will write it. */
 		folio_mark_dirty(folio);
+		/* If the backing store wants pages stable during writeback. */
+		folio_wait_stable(folio);
 	}
 
 	vmdemo_count(VMDEMO_STAT_PAGE_MKWRITE, 1);
