@@ -121,21 +121,7 @@ TEST_F(ev, drop_caches_drops_clean_unmapped_pages)
 
 /* ---- VMDEMO_IOC_EVICT: the device only ---- */
 
-FIXTURE(evict) {
-	struct bobj o;
-	long fault_around;
-};
-
-FIXTURE_SETUP(evict)
-{
-	bfixture_setup(_metadata, &self->o, &self->fault_around, BOBJ_DEVICE,
-		       "evict", pages(NPAGES), "readahead=0");
-}
-
-FIXTURE_TEARDOWN(evict)
-{
-	bfixture_teardown(&self->o, self->fault_around);
-}
+BDEV_FIXTURE(evict, NPAGES, "readahead=0")
 
 TEST_F(evict, writes_back_unmaps_and_drops_keeping_private_copies)
 {

@@ -81,6 +81,25 @@ static inline void bfixture_teardown(struct bobj *o, long fault_around)
 		bfixture_teardown(&self->o, self->fault_around);	\
 	}
 
+/*
+ * BDEV_FIXTURE(fx, npages, params) - fixture @fx for the device only
+ * (what the ext4 file has no counterpart for), as BOBJ_FIXTURE's device.
+ */
+#define BDEV_FIXTURE(fx, npages, params)				\
+	FIXTURE(fx) {							\
+		struct bobj o;						\
+		long fault_around;					\
+	};								\
+	FIXTURE_SETUP(fx)						\
+	{								\
+		bfixture_setup(_metadata, &self->o, &self->fault_around, \
+			       BOBJ_DEVICE, #fx, pages(npages), params); \
+	}								\
+	FIXTURE_TEARDOWN(fx)						\
+	{								\
+		bfixture_teardown(&self->o, self->fault_around);	\
+	}
+
 /* Counters the device has; on the ext4 file, zeroes (no such counters). */
 #define DEVICE_COUNTERS(o, c, b) do {					\
 	memset((c), 0, sizeof(*(c)));					\
