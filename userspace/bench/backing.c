@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -166,6 +167,9 @@ int backing_restore(void)
 
 	if (!bk_loaded)
 		return 0;
+	if (bk_map)
+		munmap(bk_map, npages * ps);
+	bk_map = NULL;
 	for (i = 0; i < NSIDES; i++)
 		if (bk_fd[i] >= 0)
 			close(bk_fd[i]);
@@ -173,11 +177,15 @@ int backing_restore(void)
 		close(bk_file_fd);
 	bk_fd[BK_DEV] = bk_fd[BK_EXT4] = bk_file_fd = -1;
 	err = reload_suite();
-	if (!err) {
-		bk_loaded = 0;
-		unlink(bk_path);
+	if (err) {
+		static const char msg[] = "vmdemo-bench: could not load vmdemo back with VMDEMO_MODPARAMS\n";
+
+		write(2, msg, sizeof(msg) - 1);
+		return err;
 	}
-	return err;
+	bk_loaded = 0;
+	unlink(bk_path);
+	return 0;
 }
 
 /* One line, REPS times on both sides after a warm-up, order rotating. */

@@ -221,6 +221,7 @@ int backing_restore(void);
 /* bklines.c */
 extern int bk_fd[NSIDES];
 extern int bk_file_fd;
+extern void *volatile bk_map;
 extern double bk_count[NBC];
 double m_major_fault(enum side sd);
 double m_msync_dirty(enum side sd);

@@ -67,6 +67,28 @@ static long stat_of(const char *name)
 	return v;
 }
 
+/*
+ * The one mapping a sample has at a time, which backing_restore() unmaps
+ * if the bench is stopped: a mapping keeps the module in use.
+ */
+void *volatile bk_map;
+
+static void *bk_mmap(enum side sd, int prot)
+{
+	void *p = mmap(NULL, npages * ps, prot, MAP_SHARED, bk_fd[sd], 0);
+
+	if (p == MAP_FAILED)
+		die("mmap %s: %s", side_name[sd], strerror(errno));
+	bk_map = p;
+	return p;
+}
+
+static void bk_munmap(const volatile void *p)
+{
+	bk_map = NULL;
+	munmap((void *)p, npages * ps);
+}
+
 static void rusage_now(long *maj, long *min)
 {
 	struct rusage ru;
@@ -94,14 +116,12 @@ static size_t resident(enum side sd)
 
 	if (!vec)
 		die("out of memory");
-	p = mmap(NULL, npages * ps, PROT_READ, MAP_SHARED, bk_fd[sd], 0);
-	if (p == MAP_FAILED)
-		die("mmap %s: %s", side_name[sd], strerror(errno));
+	p = bk_mmap(sd, PROT_READ);
 	if (mincore(p, npages * ps, vec))
 		die("mincore %s: %s", side_name[sd], strerror(errno));
 	for (i = 0; i < npages; i++)
 		n += vec[i] & 1;
-	munmap(p, npages * ps);
+	bk_munmap(p);
 	free(vec);
 	return n;
 }
@@ -185,9 +205,7 @@ double m_major_fault(enum side sd)
 		rd0 = stat_of("pages_read");
 		ra0 = stat_of("pages_readahead");
 	}
-	p = mmap(NULL, npages * ps, PROT_READ, MAP_SHARED, bk_fd[sd], 0);
-	if (p == MAP_FAILED)
-		die("mmap %s: %s", side_name[sd], strerror(errno));
+	p = bk_mmap(sd, PROT_READ);
 	rusage_now(&maj0, &min0);
 	t0 = now_ns();
 	for (i = 0; i < npages; i++)
@@ -196,7 +214,7 @@ double m_major_fault(enum side sd)
 	rusage_now(&maj1, &min1);
 	sink += s;
 	bk_check(s == pattern_sum_first(npages), "major-fault", sd);
-	munmap((void *)p, npages * ps);
+	bk_munmap(p);
 
 	bk_count[BC_MAJFLT] = (double)(maj1 - maj0) / npages;
 	bk_count[BC_MINFLT] = (double)(min1 - min0) / npages;
@@ -246,9 +264,7 @@ double m_msync_dirty(enum side sd)
 	prepare(sd);
 	set_fault_around(fa_saved);
 	clear_counts();
-	p = mmap(NULL, npages * ps, PROT_READ | PROT_WRITE, MAP_SHARED, bk_fd[sd], 0);
-	if (p == MAP_FAILED)
-		die("mmap %s: %s", side_name[sd], strerror(errno));
+	p = bk_mmap(sd, PROT_READ | PROT_WRITE);
 	for (i = 0; i < npages; i++) {
 		p[i * wpp] = pattern_word(i * wpp) ^ tag;
 		want += pattern_word(i * wpp) ^ tag;
@@ -263,7 +279,7 @@ double m_msync_dirty(enum side sd)
 		die("msync %s: %s", side_name[sd], strerror(errno));
 	t1 = now_ns();
 	bk_check(sum_first_words(p, npages) == want, "msync-dirty", sd);
-	munmap((void *)p, npages * ps);
+	bk_munmap(p);
 
 	if (sd == BK_DEV) {
 		bk_count[BC_DIRTY] = (double)dirty / npages;

@@ -103,12 +103,13 @@ static void print_backing(FILE *out)
 	char a[48], b[48], d[48], e[160], f[160];
 	size_t l;
 
-	fprintf(out, "\nbacking file: the device with backing=%s against an ext4 file in %s\n",
-		bk_path[0] ? bk_path : "(none)", disk_dir);
 	if (bk_skipped[0]) {
-		fprintf(out, "  skipped: %s\n", bk_skipped);
+		fprintf(out, "\nbacking file (major-fault, msync-dirty): skipped: %s\n",
+			bk_skipped);
 		return;
 	}
+	fprintf(out, "\nbacking file: the device with backing=%s against an ext4 file in %s\n",
+		bk_path, disk_dir);
 	fprintf(out, "device: io %s, readahead %d pages after a major fault; ext4: the kernel's readahead, read_ahead_kb %d\n",
 		bk_io, bk_readahead, ext4_ra_kb);
 	fprintf(out, "ns per page: median [min..max]; counts per page (medians): getrusage's majflt and minflt\n"
