@@ -158,7 +158,9 @@ static void prepare(enum side sd)
 
 	if (bk_patterned[sd])
 		return;
-	if (!buf && !(buf = malloc(STREAM_CHUNK)))
+	if (!buf)
+		buf = malloc(STREAM_CHUNK);
+	if (!buf)
 		die("out of memory");
 	for (i = 0; i < 2; i++, size = npages * ps) {
 		if (sd == BK_DEV && ioctl(bk_fd[sd], VMDEMO_IOC_SET_SIZE, &size))
@@ -239,7 +241,9 @@ static uint64_t backing_file_sum(void)
 	size_t off, i;
 	ssize_t n;
 
-	if (!buf && !(buf = aligned_alloc(ps, STREAM_CHUNK)))
+	if (!buf)
+		buf = aligned_alloc(ps, STREAM_CHUNK);
+	if (!buf)
 		die("out of memory");
 	for (off = 0; off < npages * ps; off += n) {
 		n = pread(bk_file_fd, buf, STREAM_CHUNK, off);
