@@ -141,7 +141,16 @@ static bool setup(void)
 		bk_loaded = 0;
 		skip("loading vmdemo with '%s' failed: %s", reload_backed_params(),
 		     strerror(err));
+		close(bk_fd[BK_EXT4]);
+		bk_fd[BK_EXT4] = -1;
 		unlink(bk_path);
+		/* Unloaded, but not loaded again with the backing file. */
+		if (access("/sys/module/vmdemo", F_OK)) {
+			err = reload_suite();
+			if (err)
+				die("loading vmdemo back with '%s' failed: %s",
+				    getenv("VMDEMO_MODPARAMS"), strerror(err));
+		}
 		return false;
 	}
 	bk_fd[BK_DEV] = open(dev_path, O_RDWR);

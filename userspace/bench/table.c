@@ -91,7 +91,7 @@ static void count_cell(char *buf, size_t len, const struct series c[NBC])
 {
 	int i, n = 0;
 
-	buf[0] = 0;
+	snprintf(buf, len, "-");
 	for (i = 0; i < NBC; i++)
 		if (c[i].n)
 			n += snprintf(buf + n, len - n, "%s%s %.3g", n ? " " : "",
