@@ -23,6 +23,24 @@
  * lock of the device (and sometimes the mapping's invalidate_lock), and
  * reclaim entering a file system from an allocation made for that I/O
  * must not wait for anything they hold.
+ *
+ * Reads (with the hole check before them), resizes and punches run on a
+ * workqueue of the driver, and the caller waits for them, as the loop
+ * driver's I/O runs on its workers.  A fault that reads the file holds
+ * the faulting process's mmap_lock, and a resize or punch holds the
+ * cache's invalidate_lock, which faults take under mmap_lock; the backing
+ * file system takes its inode lock for the I/O (ext4 does, even for a
+ * direct read), and it takes mmap_lock under that inode lock whenever
+ * someone writes to one of its files from a user buffer.  On the same
+ * thread, those two orders are an inversion that lockdep reports for
+ * every pair of inodes of that file system.  The real deadlock needs one
+ * inode: someone writing the backing file itself, from a buffer that maps
+ * the device (the write holds the inode lock and faults on the device,
+ * whose read of the file needs the inode lock).  Only root can write the
+ * backing file (mode 0600), and nothing should while the module is
+ * loaded, exactly as for the backing file of a loop device.  Writeback
+ * runs in the flusher, fsync() or unload, with none of those locks held,
+ * and calls the file directly.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -33,6 +51,7 @@
 #include <linux/pagemap.h>
 #include <linux/sched/mm.h>
 #include <linux/uio.h>
+#include <linux/workqueue.h>
 
 #include "compat.h"
 #include "vmdemo.h"
@@ -52,6 +71,48 @@ static loff_t vmdemo_backing_size(struct vmdemo_backing *b)
 	return i_size_read(file_inode(b->file));
 }
 
+static struct workqueue_struct *vmdemo_io_wq;
+
+/**
+ * struct vmdemo_backing_call - one call run on the driver's workqueue
+ * @work: the work item, on the caller's stack
+ * @done: completed by the worker
+ * @fn: what to run
+ * @arg: its argument
+ * @ret: what it returned
+ */
+struct vmdemo_backing_call {
+	struct work_struct work;
+	struct completion done;
+	long (*fn)(void *arg);
+	void *arg;
+	long ret;
+};
+
+static void vmdemo_backing_work(struct work_struct *work)
+{
+	struct vmdemo_backing_call *call =
+		container_of(work, struct vmdemo_backing_call, work);
+	unsigned int nofs = memalloc_nofs_save();
+
+	call->ret = call->fn(call->arg);
+	memalloc_nofs_restore(nofs);
+	complete(&call->done);
+}
+
+/* Run @fn(@arg) on the workqueue and wait for it (see the top). */
+static long vmdemo_backing_run(long (*fn)(void *arg), void *arg)
+{
+	struct vmdemo_backing_call call = { .fn = fn, .arg = arg };
+
+	INIT_WORK_ONSTACK(&call.work, vmdemo_backing_work);
+	init_completion(&call.done);
+	queue_work(vmdemo_io_wq, &call.work);
+	wait_for_completion(&call.done);
+	destroy_work_on_stack(&call.work);
+	return call.ret;
+}
+
 /* Set the file's size, as whoever loaded the module. */
 static int vmdemo_backing_set_size(struct vmdemo_backing *b, loff_t size)
 {
@@ -69,7 +130,7 @@ static int vmdemo_backing_set_size(struct vmdemo_backing *b, loff_t size)
  * @path: the file; created (mode 0600) if it does not exist
  * @size: in: the size asked for; out: the size of the device
  * @size_given: whether @size was given at load; if not, an existing
- *	file's size is the device's
+ *	file's size is the device's, and a new file gets @size
  *
  * Return: 0, or a negative errno (logged) and nothing left open.
  */
@@ -81,7 +142,12 @@ int vmdemo_backing_open(struct vmdemo_backing *b, const char *path,
 	loff_t now;
 	int err;
 
-	file = filp_open(path, flags, 0600);
+	/* A file that is not there yet is created with the size asked for. */
+	file = filp_open(path, flags & ~O_CREAT, 0);
+	if (PTR_ERR(file) == -ENOENT) {
+		file = filp_open(path, flags | O_EXCL, 0600);
+		size_given = true;
+	}
 	if (IS_ERR(file)) {
 		pr_err("backing=%s: cannot open or create it: %ld\n", path,
 		       PTR_ERR(file));
@@ -121,6 +187,13 @@ int vmdemo_backing_open(struct vmdemo_backing *b, const char *path,
 		}
 	}
 
+	err = -ENOMEM;
+	/* A rescuer thread: reads must progress under memory pressure. */
+	vmdemo_io_wq = alloc_workqueue("vmdemo_io", WQ_UNBOUND | WQ_MEM_RECLAIM,
+				       0);
+	if (!vmdemo_io_wq)
+		goto fail;
+
 	/* The same file again, for direct I/O, where supported. */
 	file = filp_open(path, flags | O_DIRECT, 0600);
 	b->direct = IS_ERR(file) ? NULL : file;
@@ -137,6 +210,8 @@ fail:
  */
 void vmdemo_backing_close(struct vmdemo_backing *b)
 {
+	destroy_workqueue(vmdemo_io_wq);
+	vmdemo_io_wq = NULL;
 	if (b->direct)
 		filp_close(b->direct, NULL);
 	filp_close(b->file, NULL);
@@ -150,7 +225,10 @@ static struct file *vmdemo_backing_pick(struct vmdemo_backing *b, size_t len)
 	return b->direct && PAGE_ALIGNED(len) ? b->direct : b->file;
 }
 
-/* One synchronous read or write of @iter at @pos, straight to the file. */
+/*
+ * One synchronous read or write of @iter at @pos, straight to the file
+ * (memalloc_nofs_save() nests: the workqueue's callers are covered too).
+ */
 static ssize_t vmdemo_backing_rw(struct vmdemo_backing *b, struct iov_iter *iter,
 				 loff_t pos, bool write)
 {
@@ -173,6 +251,37 @@ static ssize_t vmdemo_backing_rw(struct vmdemo_backing *b, struct iov_iter *iter
 }
 
 /**
+ * struct vmdemo_backing_args - the arguments of a call on the workqueue
+ * @b: the backing file
+ * @folios: pages to read into
+ * @nr: how many
+ * @pos: file offset
+ * @len: bytes
+ */
+struct vmdemo_backing_args {
+	struct vmdemo_backing *b;
+	struct folio **folios;
+	unsigned int nr;
+	loff_t pos;
+	u64 len;
+};
+
+static long vmdemo_backing_do_hole(void *arg)
+{
+	struct vmdemo_backing_args *a = arg;
+	loff_t data;
+
+	if (a->pos >= vmdemo_backing_size(a->b))
+		return -EIO;
+	data = vfs_llseek(a->b->file, a->pos, SEEK_DATA);
+	if (data == -ENXIO)
+		return 1;
+	if (data < 0)
+		return 0;	/* no SEEK_DATA: read it */
+	return data >= a->pos + PAGE_SIZE;
+}
+
+/**
  * vmdemo_backing_hole() - is there nothing to read for a page?
  * @b: the backing file
  * @pos: the page's offset, below the device's size
@@ -186,23 +295,29 @@ static ssize_t vmdemo_backing_rw(struct vmdemo_backing *b, struct iov_iter *iter
  */
 int vmdemo_backing_hole(struct vmdemo_backing *b, loff_t pos)
 {
-	loff_t data;
+	struct vmdemo_backing_args a = { .b = b, .pos = pos };
 
-	if (pos >= vmdemo_backing_size(b))
-		return -EIO;
-	data = vfs_llseek(b->file, pos, SEEK_DATA);
-	if (data == -ENXIO)
-		return 1;
-	if (data < 0)
-		return 0;	/* no SEEK_DATA: read it */
-	return data >= pos + PAGE_SIZE;
+	return vmdemo_backing_run(vmdemo_backing_do_hole, &a);
+}
+
+static long vmdemo_backing_do_read(void *arg)
+{
+	struct vmdemo_backing_args *a = arg;
+	struct bio_vec bv[VMDEMO_MAX_READ];
+	struct iov_iter iter;
+	unsigned int i;
+
+	for (i = 0; i < a->nr; i++)
+		vmdemo_bvec_set(&bv[i], folio_page(a->folios[i], 0), PAGE_SIZE);
+	iov_iter_bvec(&iter, ITER_DEST, bv, a->nr, a->len);
+	return vmdemo_backing_rw(a->b, &iter, a->pos, false);
 }
 
 /**
  * vmdemo_backing_read() - read consecutive pages from the file
  * @b: the backing file
  * @folios: order-0 folios, locked, for the pages from @pos on
- * @nr: how many
+ * @nr: how many, at most VMDEMO_MAX_READ
  * @pos: offset of the first
  * @len: bytes wanted: up to the end of the device, at most @nr pages
  *
@@ -211,14 +326,11 @@ int vmdemo_backing_hole(struct vmdemo_backing *b, loff_t pos)
 ssize_t vmdemo_backing_read(struct vmdemo_backing *b, struct folio **folios,
 			    unsigned int nr, loff_t pos, size_t len)
 {
-	struct bio_vec bv[VMDEMO_MAX_READ];
-	struct iov_iter iter;
-	unsigned int i;
+	struct vmdemo_backing_args a = {
+		.b = b, .folios = folios, .nr = nr, .pos = pos, .len = len,
+	};
 
-	for (i = 0; i < nr; i++)
-		vmdemo_bvec_set(&bv[i], folio_page(folios[i], 0), PAGE_SIZE);
-	iov_iter_bvec(&iter, ITER_DEST, bv, nr, len);
-	return vmdemo_backing_rw(b, &iter, pos, false);
+	return vmdemo_backing_run(vmdemo_backing_do_read, &a);
 }
 
 /**
@@ -244,6 +356,13 @@ int vmdemo_backing_write(struct vmdemo_backing *b, struct folio *folio,
 	return ret == len ? 0 : -EIO;
 }
 
+static long vmdemo_backing_do_resize(void *arg)
+{
+	struct vmdemo_backing_args *a = arg;
+
+	return vmdemo_backing_set_size(a->b, a->pos);
+}
+
 /**
  * vmdemo_backing_resize() - give the file the device's new size
  * @b: the backing file
@@ -253,11 +372,9 @@ int vmdemo_backing_write(struct vmdemo_backing *b, struct folio *folio,
  */
 int vmdemo_backing_resize(struct vmdemo_backing *b, loff_t size)
 {
-	unsigned int nofs = memalloc_nofs_save();
-	int err = vmdemo_backing_set_size(b, size);
+	struct vmdemo_backing_args a = { .b = b, .pos = size };
 
-	memalloc_nofs_restore(nofs);
-	return err;
+	return vmdemo_backing_run(vmdemo_backing_do_resize, &a);
 }
 
 /* Zeroes written over [pos, pos + len), for a file system without punch. */
@@ -283,6 +400,21 @@ static int vmdemo_backing_write_zeroes(struct vmdemo_backing *b, loff_t pos,
 	return 0;
 }
 
+static long vmdemo_backing_do_punch(void *arg)
+{
+	struct vmdemo_backing_args *a = arg;
+	const struct cred *old = override_creds(a->b->file->f_cred);
+	int err;
+
+	err = vfs_fallocate(a->b->file,
+			    FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			    a->pos, a->len);
+	revert_creds(old);
+	if (err == -EOPNOTSUPP)
+		err = vmdemo_backing_write_zeroes(a->b, a->pos, a->len);
+	return err;
+}
+
 /**
  * vmdemo_backing_punch() - zero a byte range of the file
  * @b: the backing file
@@ -295,17 +427,9 @@ static int vmdemo_backing_write_zeroes(struct vmdemo_backing *b, loff_t pos,
  */
 int vmdemo_backing_punch(struct vmdemo_backing *b, loff_t pos, u64 len)
 {
-	const struct cred *old = override_creds(b->file->f_cred);
-	unsigned int nofs = memalloc_nofs_save();
-	int err;
+	struct vmdemo_backing_args a = { .b = b, .pos = pos, .len = len };
 
-	err = vfs_fallocate(b->file, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-			    pos, len);
-	memalloc_nofs_restore(nofs);
-	revert_creds(old);
-	if (err == -EOPNOTSUPP)
-		err = vmdemo_backing_write_zeroes(b, pos, len);
-	return err;
+	return vmdemo_backing_run(vmdemo_backing_do_punch, &a);
 }
 
 /**
