@@ -19,7 +19,7 @@
  *              the load-time size.
  *
  * Device only (there is no tmpfs counterpart).  It reloads the module
- * with finit_module() (VMDEMO_KO, default /lib/modules/vmdemo.ko), as
+ * (modload.c: finit_module() of VMDEMO_KO, default /lib/modules/vmdemo.ko), as
  * tests/failinj.c does, and leaves it loaded as the suite loaded it
  * (VMDEMO_MODPARAMS): after each test, and once more at the end of the
  * program if a test died before its teardown.  Root only.
@@ -44,58 +44,13 @@
 #include <linux/vmdemo.h>
 
 #include "kselftest_harness.h"
+#include "modload.h"
 #include "sysfile.h"
 
 #define PARAMS	"/sys/module/vmdemo/parameters"
 #define NOBODY	65534
 #define MiB	(1ULL << 20)
 #define GiB	(1ULL << 30)
-
-static const char *env_or(const char *name, const char *dflt)
-{
-	const char *v = getenv(name);
-
-	return v ? v : dflt;
-}
-
-
-/* Unload vmdemo if it is loaded; 0 or an errno. */
-static int unload(void)
-{
-	int i;
-
-	for (i = 0; vmdemo_loaded() && i < 50; i++) {
-		if (!syscall(SYS_delete_module, "vmdemo", O_NONBLOCK))
-			return 0;
-		if (errno != EAGAIN && errno != EBUSY)
-			return errno;
-		usleep(100000);	/* a child's descriptor, closing */
-	}
-	return vmdemo_loaded() ? EBUSY : 0;
-}
-
-/* (Re)load vmdemo with @params: 0 or the errno of the load. */
-static int load(const char *params)
-{
-	int fd, err;
-
-	err = unload();
-	if (err)
-		return err;
-	fd = open(env_or("VMDEMO_KO", "/lib/modules/vmdemo.ko"),
-		  O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno;
-	err = syscall(SYS_finit_module, fd, params, 0) ? errno : 0;
-	close(fd);
-	return err;
-}
-
-/* The module as the suite loaded it. */
-static int restore(void)
-{
-	return load(env_or("VMDEMO_MODPARAMS", ""));
-}
 
 /* MemTotal in bytes. */
 static uint64_t mem_total(void)
@@ -160,7 +115,7 @@ FIXTURE(policy) {
 /* The 6.1 harness runs the test after a SKIP() in the setup: see skip. */
 FIXTURE_SETUP(policy)
 {
-	const char *ko = env_or("VMDEMO_KO", "/lib/modules/vmdemo.ko");
+	const char *ko = vmdemo_ko();
 
 	self->skip = true;
 	if (geteuid())
@@ -178,17 +133,17 @@ FIXTURE_TEARDOWN(policy)
 
 	if (self->skip)
 		return;
-	err = restore();
+	err = vmdemo_restore();
 	if (err) {
 		TH_LOG("loading vmdemo as the suite did (%s): %s",
-		       env_or("VMDEMO_MODPARAMS", ""), strerror(err));
+		       vmdemo_modparams(), strerror(err));
 		_metadata->passed = 0;
 	}
 }
 
 /* Load with @params and expect @err; a failed load leaves nothing. */
 #define EXPECT_LOAD(err, params) do {					\
-	int __e = load(params);						\
+	int __e = vmdemo_reload(params);				\
 	EXPECT_EQ((err), __e) TH_LOG("load \"%s\": %s", (params), strerror(__e)); \
 	if ((err) && !__e)						\
 		break;							\
@@ -209,7 +164,7 @@ TEST_F(policy, default_max_size_is_half_of_ram)
 		return;
 	ASSERT_LT(0U, half);
 	want = half < GiB ? half : GiB;
-	ASSERT_EQ(0, load(""));
+	ASSERT_EQ(0, vmdemo_reload(""));
 	ASSERT_EQ(0, get_info(&info));
 	got = info.max_size;
 	TH_LOG("MemTotal %llu kB: max_size %llu (half of it: %llu)",
@@ -229,7 +184,7 @@ TEST_F(policy, default_max_size_is_half_of_ram)
 	EXPECT_EQ(0, set_size(0));
 
 	/* max_size=0 is the default. */
-	ASSERT_EQ(0, load("max_size=0"));
+	ASSERT_EQ(0, vmdemo_reload("max_size=0"));
 	ASSERT_EQ(0, get_info(&info));
 	EXPECT_EQ(got, info.max_size);
 }
@@ -254,7 +209,7 @@ TEST_F(policy, explicit_max_size_above_half_of_ram_needs_force)
 
 	snprintf(params, sizeof(params), "max_size=%llu force_max_size=1",
 		 (unsigned long long)above);
-	ASSERT_EQ(0, load(params));
+	ASSERT_EQ(0, vmdemo_reload(params));
 	ASSERT_EQ(0, get_info(&info));
 	EXPECT_EQ(above, info.max_size);
 	EXPECT_STREQ("Y", param("force_max_size", buf, sizeof(buf)));
@@ -263,7 +218,7 @@ TEST_F(policy, explicit_max_size_above_half_of_ram_needs_force)
 
 	/* Below half: as given, no force needed. */
 	snprintf(params, sizeof(params), "max_size=%llu", (unsigned long long)below);
-	ASSERT_EQ(0, load(params));
+	ASSERT_EQ(0, vmdemo_reload(params));
 	ASSERT_EQ(0, get_info(&info));
 	EXPECT_EQ(below, info.max_size);
 	EXPECT_EQ(0, set_size(below));
@@ -283,7 +238,7 @@ TEST_F(policy, size_above_max_size_fails_to_load)
 	snprintf(params, sizeof(params), "size=%llu", (unsigned long long)above);
 	EXPECT_LOAD(EINVAL, params);
 	/* Equal is fine. */
-	ASSERT_EQ(0, load("size=1048576 max_size=1048576"));
+	ASSERT_EQ(0, vmdemo_reload("size=1048576 max_size=1048576"));
 	ASSERT_EQ(0, get_info(&info));
 	EXPECT_EQ(MiB, info.size);
 	EXPECT_EQ(MiB, info.max_size);
@@ -385,7 +340,7 @@ TEST_F(policy, growing_past_load_size_needs_cap_sys_admin)
 	if (self->skip)
 		return;
 	ASSERT_NE(MAP_FAILED, r);
-	ASSERT_EQ(0, load("size=1048576 mode=0666"));
+	ASSERT_EQ(0, vmdemo_reload("size=1048576 mode=0666"));
 	ASSERT_EQ(0, get_info(&info));
 	ASSERT_LT(4 * MiB, info.max_size);
 	down_up[4] = info.max_size;
@@ -440,7 +395,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < 4; i++)
 		same &= !strcmp(before[i], param(names[i], after, sizeof(after)));
 	if (loaded && !geteuid() && (!same || !vmdemo_loaded())) {
-		err = restore();
+		err = vmdemo_restore();
 		fprintf(stderr, "# policy: vmdemo was left %s; loading it as before: %s\n",
 			vmdemo_loaded() ? "with other parameters" : "unloaded",
 			strerror(err));
