@@ -21,6 +21,7 @@
 #include "pattern.h"
 #include "probe.h"
 #include "proc.h"
+#include "sysfile.h"
 #include "target.h"
 
 /* Size every test starts with, unless it sets another. */
@@ -89,6 +90,18 @@ static inline void conform_setup(struct __test_metadata *_metadata,
 	do {								\
 		if (!target_is_device(&self->t))			\
 			SKIP(return, "%s.%s.%s: device only: %s",	\
+			     _metadata->fixture->name, variant->name,	\
+			     _metadata->name, why);			\
+	} while (0)
+
+/*
+ * For a test of what the device does without a backing file, where it
+ * behaves as tmpfs does and a disk file does not (memory errors).
+ */
+#define RAM_ONLY(why)							\
+	do {								\
+		if (target_is_device(&self->t) && vmdemo_backed())	\
+			SKIP(return, "%s.%s.%s: without a backing file only: %s", \
 			     _metadata->fixture->name, variant->name,	\
 			     _metadata->name, why);			\
 	} while (0)

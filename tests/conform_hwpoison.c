@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A memory error in a cached page, injected with madvise(MADV_HWPOISON)
- * (root, CONFIG_MEMORY_FAILURE): the page stays in the cache, marked
- * poisoned, as on tmpfs.  read() and write() of it fail with EIO instead
+ * (root, CONFIG_MEMORY_FAILURE): without a backing file the page stays in
+ * the cache, marked poisoned, as on tmpfs.  read() and write() of it fail with EIO instead
  * of handing out or overwriting the broken bytes, an access through a
  * mapping raises SIGBUS, and the pages around it are untouched.
  *
@@ -73,6 +73,7 @@ TEST_F(hwpoison, read_write_fail_with_eio_and_access_raises_sigbus)
 	uint8_t buf[64], *q;
 	int i, err;
 
+	RAM_ONLY("with a backing file the page leaves the cache (backed_page_is_dropped)");
 	ASSERT_EQ(0, target_set_size(&self->t, pages(NPAGES)));
 	memset(buf, 'A', sizeof(buf));
 	for (i = 0; i < NPAGES; i++)
@@ -107,6 +108,48 @@ TEST_F(hwpoison, read_write_fail_with_eio_and_access_raises_sigbus)
 		EXPECT_EQ('A', q[pages(i)]) TH_LOG("page %d, mapped", i);
 	}
 	munmap(q, pages(NPAGES));
+}
+
+/*
+ * With a backing file, a poisoned page leaves the cache, as on a disk file
+ * system: a clean page's bytes come back from the file; a dirty page's
+ * last bytes are lost, and the next fsync() says so (EIO), once.
+ */
+TEST_F(hwpoison, backed_page_is_dropped)
+{
+	uint8_t buf[64];
+	int i, err;
+
+	DEVICE_ONLY("the backing file");
+	if (!vmdemo_backed())
+		SKIP(return, "the device has no backing file");
+	ASSERT_EQ(0, target_set_size(&self->t, pages(NPAGES)));
+	memset(buf, 'A', sizeof(buf));
+	for (i = 0; i < NPAGES; i++)
+		ASSERT_EQ((ssize_t)sizeof(buf),
+			  pwrite(self->t.fd, buf, sizeof(buf), pages(i)));
+	ASSERT_EQ(0, fsync(self->t.fd));
+	/* The victim dirty again, with bytes the file never gets. */
+	memset(buf, 'B', sizeof(buf));
+	ASSERT_EQ((ssize_t)sizeof(buf),
+		  pwrite(self->t.fd, buf, sizeof(buf), pages(VICTIM)));
+
+	err = poison_in_child(&self->t, VICTIM);
+	if (err)
+		SKIP(return, "madvise(MADV_HWPOISON): %s (needs root and CONFIG_MEMORY_FAILURE)",
+		     strerror(err));
+
+	errno = 0;
+	EXPECT_EQ(-1, fsync(self->t.fd));
+	EXPECT_EQ(EIO, errno);
+	EXPECT_EQ(0, fsync(self->t.fd));
+	for (i = 0; i < NPAGES; i++) {
+		memset(buf, 0, sizeof(buf));
+		EXPECT_EQ((ssize_t)sizeof(buf),
+			  pread(self->t.fd, buf, sizeof(buf), pages(i)));
+		/* The victim reads what the file has: the older 'A's. */
+		EXPECT_EQ('A', buf[sizeof(buf) - 1]) TH_LOG("page %d", i);
+	}
 }
 
 CONFORM_MAIN()

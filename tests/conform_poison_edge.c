@@ -113,6 +113,7 @@ static int poison(struct __test_metadata *_metadata, const struct target *t,
 }
 
 #define POISON(victim, pfnp) do {					\
+	RAM_ONLY("with a backing file a poisoned page leaves the cache (conform_hwpoison)"); \
 	int __e = poison(_metadata, &self->t, variant->name, (victim), (pfnp)); \
 	ASSERT_NE(-1, __e) TH_LOG("page %d reads after the memory error", (victim)); \
 	if (__e)							\

@@ -21,6 +21,14 @@ const char *vmdemo_dev(void)
 	return p && *p ? p : VMDEMO_DEVICE_PATH;
 }
 
+bool vmdemo_backed(void)
+{
+	char line[64];
+
+	return !sysfile_line("/sys/kernel/debug/vmdemo/backing", line,
+			     sizeof(line)) && strcmp(line, "none") != 0;
+}
+
 bool vmdemo_loaded(void)
 {
 	char line[256];

@@ -18,6 +18,8 @@
 const char *vmdemo_dev(void);
 /* Whether the module is loaded (in /proc/modules). */
 bool vmdemo_loaded(void);
+/* Was it loaded with a backing file (debugfs backing is not "none")? */
+bool vmdemo_backed(void);
 
 /* The frame this process maps at @addr (/proc/self/pagemap); 0 if none or hidden. */
 uint64_t self_pfn(const void *addr);
