@@ -12,7 +12,8 @@
  *                        a mapped page and a dirty one stay (mincore)
  *   VMDEMO_IOC_EVICT     (device) writes the range back, unmaps it from
  *                        shared mappings, drops it; a private copy stays;
- *                        the next access is a major fault with the data.
+ *                        the next access is a major fault with the data;
+ *                        also pages still in another CPU's LRU batch.
  *                        With a page held by a pipe (vmsplice() takes a
  *                        reference on it) EBUSY, and nothing lost; once
  *                        the pipe is read, it succeeds.  Without a backing
@@ -20,6 +21,7 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -33,6 +35,7 @@
 #include "sysfile.h"
 #include "modload.h"
 #include "pattern.h"
+#include "proc.h"
 
 #define NPAGES	8
 
@@ -206,6 +209,69 @@ TEST_F(evict, page_held_by_a_pipe_is_ebusy)
 	close(fds[0]);
 	close(fds[1]);
 	munmap(p, pages(2));
+}
+
+/* Run the calling process (or thread) on CPU @cpu only: 0 or -1. */
+static int pin_to(int cpu)
+{
+	cpu_set_t cpus;
+
+	CPU_ZERO(&cpus);
+	CPU_SET(cpu, &cpus);
+	return sched_setaffinity(0, sizeof(cpus), &cpus);
+}
+
+/*
+ * Pages just written sit in the writing CPU's LRU batch, which holds a
+ * reference on each, until that CPU drains it (a full batch, munmap,
+ * exit).  Nothing pins them: EVICT must drop them, on this CPU and on
+ * another (POSIX_FADV_DONTNEED drains this CPU's batch, then every CPU's
+ * with lru_add_drain_all() if pages stayed).
+ */
+TEST_F(evict, pages_still_in_an_lru_batch)
+{
+	struct bcounters b0, b1;
+	struct link_pair lp;
+	struct link l;
+	int64_t v;
+	pid_t pid;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		SKIP(return, "needs two CPUs");
+	ASSERT_EQ(0, pin_to(1));
+
+	/* Written on this CPU. */
+	ASSERT_EQ(0, bcounters_read(&b0));
+	ASSERT_EQ(0, pat_pwrite(self->o.fd, 0, pages(4), 1));
+	EXPECT_EQ(0, vmdemo_evict(self->o.fd, 0, pages(4)))
+		TH_LOG("pages in this CPU's LRU batch");
+	ASSERT_EQ(0, bcounters_read(&b1));
+	EXPECT_DEV(4, BDELTA(b1, b0, B_PAGES_EVICTED));
+
+	/* Written on CPU 0 by a process that stays alive meanwhile. */
+	ASSERT_EQ(0, link_pair_init(&lp));
+	fflush(NULL);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		l = link_child(&lp);
+		CHILD_ASSERT(!pin_to(0));
+		CHILD_ASSERT(!pat_pwrite(self->o.fd, pages(4), pages(4), 1));
+		CHILD_ASSERT(!link_send(l, 1));
+		CHILD_ASSERT(!link_recv(l, &v));
+		_exit(0);
+	}
+	l = link_parent(&lp);
+	ASSERT_EQ(0, link_recv(l, &v));
+	b0 = b1;
+	EXPECT_EQ(0, vmdemo_evict(self->o.fd, pages(4), pages(4)))
+		TH_LOG("pages in CPU 0's LRU batch, evicted from CPU 1");
+	ASSERT_EQ(0, bcounters_read(&b1));
+	EXPECT_DEV(4, BDELTA(b1, b0, B_PAGES_EVICTED));
+	link_send(l, 0);
+	ASSERT_EQ(0, child_wait(pid));
+	link_close(&l);
+	EXPECT_EQ(PAT_OK, pat_pcheck(self->o.fd, 0, pages(8), 1));
 }
 
 TEST(evict_without_backing_is_eopnotsupp)
