@@ -4,8 +4,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -179,6 +181,46 @@ int vmdemo_evict(int fd, uint64_t off, uint64_t len)
 	struct vmdemo_range r = { .offset = off, .length = len };
 
 	return ioctl(fd, VMDEMO_IOC_EVICT, &r) ? errno : 0;
+}
+
+int lru_drain(void)
+{
+	size_t len = sysconf(_SC_PAGESIZE);
+	const char *path = DISK_DIR "/.lru-drain";
+	volatile uint8_t *p;
+	ssize_t written;
+	int fd, ret = -1;
+	void *buf;
+
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	/*
+	 * Cached by write(), so that mapping it is no major fault; clean, as
+	 * fadvise passes over pages under writeback without counting them.
+	 */
+	buf = calloc(1, len);
+	written = buf ? pwrite(fd, buf, len, 0) : -1;
+	free(buf);
+	if (written != (ssize_t)len || fdatasync(fd))
+		goto out;
+	p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		goto out;
+	(void)p[0];			/* mapped: fadvise cannot drop it */
+	ret = posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) ? -1 : 0;
+	munmap((void *)p, len);
+out:
+	close(fd);
+	unlink(path);
+	return ret;
+}
+
+int vmdemo_evict_drained(int fd, uint64_t off, uint64_t len)
+{
+	if (lru_drain())
+		return errno;
+	return vmdemo_evict(fd, off, len);
 }
 
 long self_majflt(void)

@@ -93,6 +93,23 @@ int backing_load(const char *file, const char *params);
 /* VMDEMO_IOC_EVICT of [@off, @off + @len): 0 or the errno. */
 int vmdemo_evict(int fd, uint64_t off, uint64_t len);
 
+/*
+ * Drain every CPU's LRU batches: a page just added to the cache or marked
+ * accessed sits in one for a while, and the reference the batch holds
+ * keeps invalidate_mapping_pages() (drop_caches, EVICT) from dropping it.
+ * User space has no direct way; POSIX_FADV_DONTNEED calls
+ * lru_add_drain_all() when a page of its range stays, so this maps a page
+ * of a scratch file on DISK_DIR and asks to drop it.  0 or -1.
+ */
+int lru_drain(void);
+
+/*
+ * lru_drain(), then VMDEMO_IOC_EVICT: for tests of what an eviction does
+ * to pages, not of EVICT with pages in LRU batches (backing_evict has
+ * that one).  0 or the errno.
+ */
+int vmdemo_evict_drained(int fd, uint64_t off, uint64_t len);
+
 /* This process' major and minor faults so far (getrusage()). */
 long self_majflt(void);
 long self_minflt(void);

@@ -103,7 +103,7 @@ TEST_F(persist, unload_writes_back_and_a_reload_shows_the_bytes)
 
 	/* Then read(), from the cache and, once evicted, from the file. */
 	check_both_ways(_metadata, self->o.fd, "read() after the reload");
-	ASSERT_EQ(0, vmdemo_evict(self->o.fd, 0, pages(NPAGES)));
+	ASSERT_EQ(0, vmdemo_evict_drained(self->o.fd, 0, pages(NPAGES)));
 	check_both_ways(_metadata, self->o.fd, "read() after EVICT");
 }
 
