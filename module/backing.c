@@ -23,6 +23,29 @@
  * lock of the device (and sometimes the mapping's invalidate_lock), and
  * reclaim entering a file system from an allocation made for that I/O
  * must not wait for anything they hold.
+ *
+ * Reads (with the hole check before them), resizes and punches run on a
+ * workqueue of the driver, and the caller waits for them, as the loop
+ * driver's I/O runs on its workers.  A fault that reads the file holds
+ * the faulting process's mmap_lock, and a resize or punch holds the
+ * cache's invalidate_lock, which faults take under mmap_lock; the backing
+ * file system takes its inode lock for the I/O (ext4 does, even for a
+ * direct read), and it takes mmap_lock under that inode lock whenever
+ * someone writes to one of its files from a user buffer.  On the same
+ * thread, those two orders are an inversion that lockdep reports for
+ * every pair of inodes of that file system.  The real deadlock needs one
+ * inode: someone writing the backing file itself, from a buffer that maps
+ * the device (the write holds the inode lock and faults on the device,
+ * whose read of the file needs the inode lock).  Only root can write the
+ * backing file (it must be the loader's, mode 0600 or stricter), and
+ * nothing should while the module is loaded, exactly as for the backing
+ * file of a loop device.
+ *
+ * Writes go through the workqueue too, although writeback holds none of
+ * those locks: whoever starts writeback (an fsync(), an eviction) is not
+ * the one writing the file, so neither their RLIMIT_FSIZE, nor their
+ * signals, nor their credentials (quota, reserved blocks) may apply.  The
+ * worker is a kernel thread, and runs with the loader's credentials.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -33,6 +56,7 @@
 #include <linux/pagemap.h>
 #include <linux/sched/mm.h>
 #include <linux/uio.h>
+#include <linux/workqueue.h>
 
 #include "compat.h"
 #include "vmdemo.h"
@@ -52,15 +76,68 @@ static loff_t vmdemo_backing_size(struct vmdemo_backing *b)
 	return i_size_read(file_inode(b->file));
 }
 
-/* Set the file's size, as whoever loaded the module. */
+static struct workqueue_struct *vmdemo_io_wq;
+
+/**
+ * struct vmdemo_backing_call - one call run on the driver's workqueue
+ * @work: the work item, on the caller's stack
+ * @done: completed by the worker
+ * @fn: what to run
+ * @arg: its argument
+ * @cred: the credentials to run it with: the loader's
+ * @ret: what it returned
+ */
+struct vmdemo_backing_call {
+	struct work_struct work;
+	struct completion done;
+	long (*fn)(void *arg);
+	void *arg;
+	const struct cred *cred;
+	long ret;
+};
+
+static void vmdemo_backing_work(struct work_struct *work)
+{
+	struct vmdemo_backing_call *call =
+		container_of(work, struct vmdemo_backing_call, work);
+	unsigned int throttle = current->flags & PF_LOCAL_THROTTLE;
+	const struct cred *old = override_creds(call->cred);
+	unsigned int nofs = memalloc_nofs_save();
+
+	/*
+	 * Writing the backing file with buffered I/O dirties its pages:
+	 * throttle only against its own disk, never because of the
+	 * device's dirty pages that this write is cleaning (as loop and
+	 * nfsd do).
+	 */
+	current->flags |= PF_LOCAL_THROTTLE;
+	call->ret = call->fn(call->arg);
+	current->flags = (current->flags & ~PF_LOCAL_THROTTLE) | throttle;
+	revert_creds(old);
+	memalloc_nofs_restore(nofs);
+	complete(&call->done);
+}
+
+/* Run @fn(@arg) on the workqueue and wait for it (see the top). */
+static long vmdemo_backing_run(struct vmdemo_backing *b,
+			       long (*fn)(void *arg), void *arg)
+{
+	struct vmdemo_backing_call call = {
+		.fn = fn, .arg = arg, .cred = b->file->f_cred,
+	};
+
+	INIT_WORK_ONSTACK(&call.work, vmdemo_backing_work);
+	init_completion(&call.done);
+	queue_work(vmdemo_io_wq, &call.work);
+	wait_for_completion(&call.done);
+	destroy_work_on_stack(&call.work);
+	return call.ret;
+}
+
+/* Set the file's size (as the loader: at load, or on the workqueue). */
 static int vmdemo_backing_set_size(struct vmdemo_backing *b, loff_t size)
 {
-	const struct cred *old = override_creds(b->file->f_cred);
-	int err;
-
-	err = vfs_truncate(&b->file->f_path, size);
-	revert_creds(old);
-	return err;
+	return vfs_truncate(&b->file->f_path, size);
 }
 
 /**
@@ -69,7 +146,7 @@ static int vmdemo_backing_set_size(struct vmdemo_backing *b, loff_t size)
  * @path: the file; created (mode 0600) if it does not exist
  * @size: in: the size asked for; out: the size of the device
  * @size_given: whether @size was given at load; if not, an existing
- *	file's size is the device's
+ *	file's size is the device's, and a new file gets @size
  *
  * Return: 0, or a negative errno (logged) and nothing left open.
  */
@@ -81,7 +158,12 @@ int vmdemo_backing_open(struct vmdemo_backing *b, const char *path,
 	loff_t now;
 	int err;
 
-	file = filp_open(path, flags, 0600);
+	/* A file that is not there yet is created with the size asked for. */
+	file = filp_open(path, flags & ~O_CREAT, 0);
+	if (PTR_ERR(file) == -ENOENT) {
+		file = filp_open(path, flags | O_EXCL, 0600);
+		size_given = true;
+	}
 	if (IS_ERR(file)) {
 		pr_err("backing=%s: cannot open or create it: %ld\n", path,
 		       PTR_ERR(file));
@@ -97,6 +179,18 @@ int vmdemo_backing_open(struct vmdemo_backing *b, const char *path,
 	    IS_IMMUTABLE(file_inode(file)) || IS_APPEND(file_inode(file))) {
 		pr_err("backing=%s: a swap file, immutable or append-only\n",
 		       path);
+		goto fail;
+	}
+	/*
+	 * Nobody else may write it (the device's data would change behind
+	 * its cache) or even read it (a read of it into a mapping of the
+	 * device can deadlock with the cache's own I/O, see the top).
+	 */
+	if (!uid_eq(file_inode(file)->i_uid, current_fsuid()) ||
+	    (file_inode(file)->i_mode & 0077)) {
+		pr_err("backing=%s: must belong to the loader and be mode 0600 or stricter (chown, chmod 600)\n",
+		       path);
+		err = -EACCES;
 		goto fail;
 	}
 	if (!file->f_op->read_iter || !file->f_op->write_iter) {
@@ -121,8 +215,19 @@ int vmdemo_backing_open(struct vmdemo_backing *b, const char *path,
 		}
 	}
 
-	/* The same file again, for direct I/O, where supported. */
-	file = filp_open(path, flags | O_DIRECT, 0600);
+	err = -ENOMEM;
+	/* A rescuer thread: reads must progress under memory pressure. */
+	vmdemo_io_wq = alloc_workqueue("vmdemo_io", WQ_UNBOUND | WQ_MEM_RECLAIM,
+				       0);
+	if (!vmdemo_io_wq) {
+		pr_err("backing=%s: cannot create its workqueue\n", path);
+		goto fail;
+	}
+
+	/* The same file again (not the same path), for direct I/O. */
+	file = dentry_open(&b->file->f_path,
+			   (flags & ~(O_CREAT | O_EXCL)) | O_DIRECT,
+			   current_cred());
 	b->direct = IS_ERR(file) ? NULL : file;
 	return 0;
 fail:
@@ -137,6 +242,8 @@ fail:
  */
 void vmdemo_backing_close(struct vmdemo_backing *b)
 {
+	destroy_workqueue(vmdemo_io_wq);
+	vmdemo_io_wq = NULL;
 	if (b->direct)
 		filp_close(b->direct, NULL);
 	filp_close(b->file, NULL);
@@ -150,12 +257,11 @@ static struct file *vmdemo_backing_pick(struct vmdemo_backing *b, size_t len)
 	return b->direct && PAGE_ALIGNED(len) ? b->direct : b->file;
 }
 
-/* One synchronous read or write of @iter at @pos, straight to the file. */
+/* One synchronous read or write of @iter at @pos (on the workqueue). */
 static ssize_t vmdemo_backing_rw(struct vmdemo_backing *b, struct iov_iter *iter,
 				 loff_t pos, bool write)
 {
 	struct file *file = vmdemo_backing_pick(b, iov_iter_count(iter));
-	unsigned int nofs = memalloc_nofs_save();
 	struct kiocb kiocb;
 	ssize_t ret;
 
@@ -168,8 +274,38 @@ static ssize_t vmdemo_backing_rw(struct vmdemo_backing *b, struct iov_iter *iter
 	} else {
 		ret = file->f_op->read_iter(&kiocb, iter);
 	}
-	memalloc_nofs_restore(nofs);
 	return ret;
+}
+
+/**
+ * struct vmdemo_backing_args - the arguments of a call on the workqueue
+ * @b: the backing file
+ * @folios: pages to read into
+ * @nr: how many
+ * @pos: file offset
+ * @len: bytes
+ */
+struct vmdemo_backing_args {
+	struct vmdemo_backing *b;
+	struct folio **folios;
+	unsigned int nr;
+	loff_t pos;
+	u64 len;
+};
+
+static long vmdemo_backing_do_hole(void *arg)
+{
+	struct vmdemo_backing_args *a = arg;
+	loff_t data;
+
+	if (a->pos >= vmdemo_backing_size(a->b))
+		return -EIO;
+	data = vfs_llseek(a->b->file, a->pos, SEEK_DATA);
+	if (data == -ENXIO)
+		return 1;
+	if (data < 0)
+		return 0;	/* no SEEK_DATA: read it */
+	return data >= a->pos + PAGE_SIZE;
 }
 
 /**
@@ -186,23 +322,29 @@ static ssize_t vmdemo_backing_rw(struct vmdemo_backing *b, struct iov_iter *iter
  */
 int vmdemo_backing_hole(struct vmdemo_backing *b, loff_t pos)
 {
-	loff_t data;
+	struct vmdemo_backing_args a = { .b = b, .pos = pos };
 
-	if (pos >= vmdemo_backing_size(b))
-		return -EIO;
-	data = vfs_llseek(b->file, pos, SEEK_DATA);
-	if (data == -ENXIO)
-		return 1;
-	if (data < 0)
-		return 0;	/* no SEEK_DATA: read it */
-	return data >= pos + PAGE_SIZE;
+	return vmdemo_backing_run(b, vmdemo_backing_do_hole, &a);
+}
+
+static long vmdemo_backing_do_read(void *arg)
+{
+	struct vmdemo_backing_args *a = arg;
+	struct bio_vec bv[VMDEMO_MAX_READ];
+	struct iov_iter iter;
+	unsigned int i;
+
+	for (i = 0; i < a->nr; i++)
+		vmdemo_bvec_set(&bv[i], folio_page(a->folios[i], 0), PAGE_SIZE);
+	iov_iter_bvec(&iter, ITER_DEST, bv, a->nr, a->len);
+	return vmdemo_backing_rw(a->b, &iter, a->pos, false);
 }
 
 /**
  * vmdemo_backing_read() - read consecutive pages from the file
  * @b: the backing file
  * @folios: order-0 folios, locked, for the pages from @pos on
- * @nr: how many
+ * @nr: how many, at most VMDEMO_MAX_READ
  * @pos: offset of the first
  * @len: bytes wanted: up to the end of the device, at most @nr pages
  *
@@ -211,37 +353,57 @@ int vmdemo_backing_hole(struct vmdemo_backing *b, loff_t pos)
 ssize_t vmdemo_backing_read(struct vmdemo_backing *b, struct folio **folios,
 			    unsigned int nr, loff_t pos, size_t len)
 {
+	struct vmdemo_backing_args a = {
+		.b = b, .folios = folios, .nr = nr, .pos = pos, .len = len,
+	};
+
+	return vmdemo_backing_run(b, vmdemo_backing_do_read, &a);
+}
+
+static long vmdemo_backing_do_write(void *arg)
+{
+	struct vmdemo_backing_args *a = arg;
 	struct bio_vec bv[VMDEMO_MAX_READ];
 	struct iov_iter iter;
 	unsigned int i;
+	ssize_t ret;
 
-	for (i = 0; i < nr; i++)
-		vmdemo_bvec_set(&bv[i], folio_page(folios[i], 0), PAGE_SIZE);
-	iov_iter_bvec(&iter, ITER_DEST, bv, nr, len);
-	return vmdemo_backing_rw(b, &iter, pos, false);
+	for (i = 0; i < a->nr; i++)
+		vmdemo_bvec_set(&bv[i], folio_page(a->folios[i], 0),
+				min_t(u64, a->len - i * PAGE_SIZE, PAGE_SIZE));
+	iov_iter_bvec(&iter, ITER_SOURCE, bv, a->nr, a->len);
+	ret = vmdemo_backing_rw(a->b, &iter, a->pos, true);
+	if (ret < 0)
+		return ret;
+	return ret == a->len ? 0 : -EIO;
 }
 
 /**
- * vmdemo_backing_write() - write a page to the file
+ * vmdemo_backing_write() - write consecutive pages to the file
  * @b: the backing file
- * @folio: the order-0 folio, locked and under writeback
- * @len: its bytes below the end of the device
+ * @folios: order-0 folios, locked and under writeback, for the pages
+ *	from @pos on
+ * @nr: how many, at most VMDEMO_MAX_READ
+ * @pos: offset of the first
+ * @len: their bytes below the end of the device
  *
  * Return: 0, or a negative errno (-EIO for a short write).
  */
-int vmdemo_backing_write(struct vmdemo_backing *b, struct folio *folio,
-			 size_t len)
+int vmdemo_backing_write(struct vmdemo_backing *b, struct folio **folios,
+			 unsigned int nr, loff_t pos, size_t len)
 {
-	struct iov_iter iter;
-	struct bio_vec bv;
-	ssize_t ret;
+	struct vmdemo_backing_args a = {
+		.b = b, .folios = folios, .nr = nr, .pos = pos, .len = len,
+	};
 
-	vmdemo_bvec_set(&bv, folio_page(folio, 0), len);
-	iov_iter_bvec(&iter, ITER_SOURCE, &bv, 1, len);
-	ret = vmdemo_backing_rw(b, &iter, folio_pos(folio), true);
-	if (ret < 0)
-		return ret;
-	return ret == len ? 0 : -EIO;
+	return vmdemo_backing_run(b, vmdemo_backing_do_write, &a);
+}
+
+static long vmdemo_backing_do_resize(void *arg)
+{
+	struct vmdemo_backing_args *a = arg;
+
+	return vmdemo_backing_set_size(a->b, a->pos);
 }
 
 /**
@@ -253,11 +415,9 @@ int vmdemo_backing_write(struct vmdemo_backing *b, struct folio *folio,
  */
 int vmdemo_backing_resize(struct vmdemo_backing *b, loff_t size)
 {
-	unsigned int nofs = memalloc_nofs_save();
-	int err = vmdemo_backing_set_size(b, size);
+	struct vmdemo_backing_args a = { .b = b, .pos = size };
 
-	memalloc_nofs_restore(nofs);
-	return err;
+	return vmdemo_backing_run(b, vmdemo_backing_do_resize, &a);
 }
 
 /* Zeroes written over [pos, pos + len), for a file system without punch. */
@@ -283,6 +443,19 @@ static int vmdemo_backing_write_zeroes(struct vmdemo_backing *b, loff_t pos,
 	return 0;
 }
 
+static long vmdemo_backing_do_punch(void *arg)
+{
+	struct vmdemo_backing_args *a = arg;
+	int err;
+
+	err = vfs_fallocate(a->b->file,
+			    FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			    a->pos, a->len);
+	if (err == -EOPNOTSUPP)
+		err = vmdemo_backing_write_zeroes(a->b, a->pos, a->len);
+	return err;
+}
+
 /**
  * vmdemo_backing_punch() - zero a byte range of the file
  * @b: the backing file
@@ -295,17 +468,9 @@ static int vmdemo_backing_write_zeroes(struct vmdemo_backing *b, loff_t pos,
  */
 int vmdemo_backing_punch(struct vmdemo_backing *b, loff_t pos, u64 len)
 {
-	const struct cred *old = override_creds(b->file->f_cred);
-	unsigned int nofs = memalloc_nofs_save();
-	int err;
+	struct vmdemo_backing_args a = { .b = b, .pos = pos, .len = len };
 
-	err = vfs_fallocate(b->file, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-			    pos, len);
-	memalloc_nofs_restore(nofs);
-	revert_creds(old);
-	if (err == -EOPNOTSUPP)
-		err = vmdemo_backing_write_zeroes(b, pos, len);
-	return err;
+	return vmdemo_backing_run(b, vmdemo_backing_do_punch, &a);
 }
 
 /**

@@ -152,6 +152,8 @@ static inline int vmdemo_keep_poisoned(struct address_space *mapping,
 }
 
 #define VMDEMO_AOPS_ERROR_REMOVE	.error_remove_folio = vmdemo_keep_poisoned
+/* With a backing file, the file still has the bytes: drop the page. */
+#define VMDEMO_AOPS_ERROR_DROP	.error_remove_folio = generic_error_remove_folio
 #else
 static inline int vmdemo_keep_poisoned(struct address_space *mapping,
 				       struct page *page)
@@ -160,6 +162,7 @@ static inline int vmdemo_keep_poisoned(struct address_space *mapping,
 }
 
 #define VMDEMO_AOPS_ERROR_REMOVE	.error_remove_page = vmdemo_keep_poisoned
+#define VMDEMO_AOPS_ERROR_DROP	.error_remove_page = generic_error_remove_page
 #endif
 
 /**

@@ -171,7 +171,18 @@ static int vmdemo_fsync(struct file *file, loff_t start, loff_t end,
 	err = file_write_and_wait_range(file, start, end);
 	if (err)
 		return err;
-	return vmdemo_backing_sync(&store->backing, start, end, datasync);
+	err = vmdemo_backing_sync(&store->backing, start, end, datasync);
+	if (err) {
+		/*
+		 * The backing file's own error (its writeback, its journal)
+		 * is reported once per open file of the backing file, and the
+		 * module has one: record it in the device's mapping, so that
+		 * every open file of the device is told, as for our own.
+		 */
+		mapping_set_error(store->mapping, err);
+		err = file_check_and_advance_wb_err(file);
+	}
+	return err;
 }
 
 /*
@@ -228,7 +239,8 @@ static long vmdemo_ioctl(struct file *file, unsigned int cmd,
 			return -EFAULT;
 		if (range.flags)
 			return -EINVAL;
-		return vmdemo_store_evict(store, range.offset, range.length);
+		return vmdemo_store_evict(store, file, range.offset,
+					  range.length);
 
 	case VMDEMO_IOC_GET_INFO:
 		memset(&info, 0, sizeof(info));

@@ -67,15 +67,24 @@ ssize_t vmdemo_store_read(struct vmdemo_store *store, struct kiocb *iocb,
 			if (folio)
 				folio_put(folio);
 			folio = NULL;
-			/* A miss: read it from the file, as filemap_read(). */
+			/*
+			 * A miss: read it from the file into the cache, as
+			 * filemap_read() does; a hole of the file reads as
+			 * zeroes, allocating nothing, as without a file.
+			 */
 			if (iocb->ki_flags & IOCB_NOWAIT)
 				return done ? done : -EAGAIN;
-			err = vmdemo_store_get_folio(store, index, 0, &folio);
+			err = vmdemo_backing_hole(&store->backing,
+						  (loff_t)index << PAGE_SHIFT);
+			if (!err)
+				err = vmdemo_store_get_folio(store, index, 0,
+							     &folio);
 			if (err == -ENXIO)
 				break;
 			if (err < 0)
 				return done ? done : err;
-			folio_unlock(folio);
+			if (folio)
+				folio_unlock(folio);
 		}
 		/*
 		 * A shrink writes i_size before it removes pages.  Read the

@@ -262,7 +262,12 @@ static unsigned int vmdemo_store_readahead(struct vmdemo_store *store,
 	for (n = 0; n < max; n++) {
 		struct folio *folio;
 
-		if (index + n + 1 >= vmdemo_store_pages(store))
+		/*
+		 * Whole pages only: a partial last page would turn the whole
+		 * read into buffered I/O (see backing.c).
+		 */
+		if ((u64)(index + n + 2) << PAGE_SHIFT >
+		    vmdemo_store_size(store))
 			break;
 		folio = vmdemo_alloc_folio(gfp);
 		if (!folio)
@@ -315,8 +320,15 @@ int vmdemo_store_read_in(struct vmdemo_store *store, struct folio *folio,
 	ret = vmdemo_backing_read(&store->backing, folios, ra + 1, pos,
 				  min_t(u64, (u64)(ra + 1) * PAGE_SIZE,
 					vmdemo_store_size(store) - pos));
-	/* Pages wholly read (a short last page of the device is zeroed). */
-	got = ret < 0 ? 0 : DIV_ROUND_UP(ret, PAGE_SIZE);
+	/*
+	 * Pages wholly read.  Only the device's last page may come back
+	 * short, and its rest is zeroed; a page cut short anywhere else
+	 * (the file shortened behind the device's back) is an error.
+	 */
+	got = 0;
+	if (ret > 0)
+		got = pos + ret >= vmdemo_store_size(store) ?
+		      DIV_ROUND_UP(ret, PAGE_SIZE) : ret >> PAGE_SHIFT;
 	for (i = 0; i <= ra; i++) {
 		if (i < got) {
 			if (i == got - 1 && offset_in_page(ret))
@@ -482,7 +494,13 @@ static void vmdemo_store_zero_partial(struct vmdemo_store *store, u64 start,
 	folio = vmdemo_lock_folio(store->mapping, index);
 	if (!folio)
 		return;
-	if (!PageHWPoison(folio_file_page(folio, index))) {
+	/*
+	 * A page a failed read left not uptodate holds no data: the file's
+	 * punch or truncation that follows makes the file right, and the
+	 * next access reads it again.
+	 */
+	if (folio_test_uptodate(folio) &&
+	    !PageHWPoison(folio_file_page(folio, index))) {
 		folio_zero_range(folio, offset_in_folio(folio, start),
 				 end - start);
 		/* With a backing file, the zeroes must reach it too. */

@@ -35,7 +35,10 @@ struct vmdemo_backing {
 	struct file *direct;
 };
 
-/* Most pages one read from the backing file fills: the page and readahead. */
+/*
+ * Most pages one I/O of the backing file moves: a fault's page and its
+ * readahead, or a run of dirty pages.
+ */
 #define VMDEMO_MAX_READ		32U
 
 /**
@@ -96,8 +99,8 @@ void vmdemo_backing_close(struct vmdemo_backing *b);
 int vmdemo_backing_hole(struct vmdemo_backing *b, loff_t pos);
 ssize_t vmdemo_backing_read(struct vmdemo_backing *b, struct folio **folios,
 			    unsigned int nr, loff_t pos, size_t len);
-int vmdemo_backing_write(struct vmdemo_backing *b, struct folio *folio,
-			 size_t len);
+int vmdemo_backing_write(struct vmdemo_backing *b, struct folio **folios,
+			 unsigned int nr, loff_t pos, size_t len);
 int vmdemo_backing_resize(struct vmdemo_backing *b, loff_t size);
 int vmdemo_backing_punch(struct vmdemo_backing *b, loff_t pos, u64 len);
 int vmdemo_backing_sync(struct vmdemo_backing *b, loff_t start, loff_t end,
@@ -106,7 +109,8 @@ int vmdemo_backing_sync(struct vmdemo_backing *b, loff_t start, loff_t end,
 /* writeback.c */
 extern const struct address_space_operations vmdemo_backed_aops;
 unsigned long vmdemo_store_dirty_pages(struct vmdemo_store *store);
-int vmdemo_store_evict(struct vmdemo_store *store, u64 offset, u64 length);
+int vmdemo_store_evict(struct vmdemo_store *store, struct file *file,
+		       u64 offset, u64 length);
 
 /**
  * vmdemo_store_backed() - does the store have a backing file?

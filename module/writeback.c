@@ -26,17 +26,21 @@
  * page as evicted.  A page released but then not dropped (someone took a
  * reference meanwhile) keeps its mark until it is dropped or truncated.
  *
- * Locking: .writepages takes no lock of the driver.  Each page is written
- * with its folio lock held and PG_writeback set, so the bytes written are
- * the bytes of one moment (no store can land halfway: .page_mkwrite waits
- * for the lock), a truncation or punch of the page waits until it is
- * written, and whoever waits for writeback (fsync of another task) waits
- * for this page too.  The size is checked under the folio lock; a shrink
- * writes the size first and truncates the file only after the pages, so
- * no stale page is written past a new end once the file has been cut.
+ * Locking: .writepages takes no lock of the driver.  Runs of consecutive
+ * dirty pages (up to VMDEMO_MAX_READ) are written in one I/O, each page
+ * with its folio lock held and PG_writeback set until the I/O is done, so
+ * the bytes written are the bytes of one moment (no store can land
+ * halfway: .page_mkwrite waits for the lock), a truncation or punch of
+ * the page waits until it is written, and whoever waits for writeback
+ * (fsync of another task) waits for this page too.  The locks of a run
+ * are taken in index order, as truncation takes them.  The size is
+ * checked under the folio lock; a shrink writes the size first and
+ * truncates the file only after the pages, so no stale page is written
+ * past a new end once the file has been cut.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/fadvise.h>
 #include <linux/migrate.h>
 #include <linux/pagemap.h>
 #include <linux/writeback.h>
@@ -46,52 +50,117 @@
 #include "trace.h"
 #include "vmdemo.h"
 
-/* Write one dirty page back, with what the device holds below its end. */
-static int vmdemo_write_folio(struct folio *folio,
-			      struct writeback_control *wbc, void *data)
+/**
+ * struct vmdemo_wb_batch - a run of dirty pages written back in one I/O
+ * @store: the store
+ * @wbc: the writeback being done
+ * @folios: consecutive pages, each locked and under writeback
+ * @nr: how many
+ * @len: their bytes below the end of the device
+ */
+struct vmdemo_wb_batch {
+	struct vmdemo_store *store;
+	struct writeback_control *wbc;
+	struct folio *folios[VMDEMO_MAX_READ];
+	unsigned int nr;
+	size_t len;
+};
+
+/* Write the run out, then end writeback and unlock each of its pages. */
+static int vmdemo_wb_flush(struct vmdemo_wb_batch *wb)
 {
-	struct vmdemo_store *store = data;
-	loff_t size = vmdemo_store_size(store);
-	loff_t pos = folio_pos(folio);
+	unsigned int i;
 	int err;
 
-	if (pos >= size) {
-		/* A shrink is removing it; it waits for this lock. */
-		folio_unlock(folio);
+	if (!wb->nr)
 		return 0;
-	}
-	folio_start_writeback(folio);
-	err = vmdemo_backing_write(&store->backing, folio,
-				   min_t(loff_t, folio_size(folio), size - pos));
-	if (err) {
+	err = vmdemo_backing_write(&wb->store->backing, wb->folios, wb->nr,
+				   folio_pos(wb->folios[0]), wb->len);
+	if (err)
 		/*
-		 * Keep the data: the page stays dirty and cached, and the
+		 * Keep the data: the pages stay dirty and cached, and the
 		 * error is recorded for the next fsync()/msync() of every
 		 * open file (errseq), as file systems do.
 		 */
-		folio_redirty_for_writepage(wbc, folio);
-		mapping_set_error(folio->mapping, err);
-	} else {
-		vmdemo_count(VMDEMO_STAT_PAGES_WRITTEN, 1);
+		mapping_set_error(wb->store->mapping, err);
+	else
+		vmdemo_count(VMDEMO_STAT_PAGES_WRITTEN, wb->nr);
+	for (i = 0; i < wb->nr; i++) {
+		struct folio *folio = wb->folios[i];
+
+		if (err)
+			folio_redirty_for_writepage(wb->wbc, folio);
+		trace_vmdemo_writeback(folio->index, err);
+		folio_end_writeback(folio);
+		folio_unlock(folio);
 	}
-	trace_vmdemo_writeback(folio->index, err);
-	folio_end_writeback(folio);
-	folio_unlock(folio);
+	wb->nr = 0;
+	wb->len = 0;
+	return err;
+}
+
+/*
+ * One dirty page, locked, its dirty bit cleared: add it to the run, after
+ * writing the run out if the page does not continue it.  Pages come in
+ * index order, so the run's locks are taken in that order too.
+ */
+static int vmdemo_write_folio(struct folio *folio,
+			      struct writeback_control *wbc, void *data)
+{
+	struct vmdemo_wb_batch *wb = data;
+	loff_t size = vmdemo_store_size(wb->store);
+	loff_t pos = folio_pos(folio);
+	int err = 0;
+
+	/*
+	 * Past the end: a shrink is removing it (it waits for this lock).
+	 * Not uptodate: nothing has dirtied it (store.c never dirties such
+	 * a page), so its memory is no data.  A memory error: its bytes
+	 * are gone; memory_failure() is removing it.
+	 */
+	if (pos >= size || !folio_test_uptodate(folio) ||
+	    folio_test_hwpoison(folio)) {
+		folio_unlock(folio);
+		return 0;
+	}
+	if (wb->nr && (wb->nr == VMDEMO_MAX_READ ||
+		       folio->index != wb->folios[wb->nr - 1]->index + 1))
+		err = vmdemo_wb_flush(wb);
+	folio_start_writeback(folio);
+	wb->folios[wb->nr++] = folio;
+	/* Only the last page of the device can be partial: the run ends. */
+	wb->len += min_t(loff_t, folio_size(folio), size - pos);
 	return err;
 }
 
 static int vmdemo_writepages(struct address_space *mapping,
 			     struct writeback_control *wbc)
 {
-	return vmdemo_write_cache_pages(mapping, wbc, vmdemo_write_folio,
-					mapping->host->i_private);
+	struct vmdemo_wb_batch wb = {
+		.store = mapping->host->i_private,
+		.wbc = wbc,
+	};
+	int err, err2;
+
+	err = vmdemo_write_cache_pages(mapping, wbc, vmdemo_write_folio, &wb);
+	err2 = vmdemo_wb_flush(&wb);
+	return err ?: err2;
 }
 
-/* Called by the page cache for a page that is not uptodate (fadvise WILLNEED). */
+/*
+ * Called by the kernel's own readahead (fadvise or madvise WILLNEED) for
+ * a page it has just added to the cache, locked and not uptodate; nothing
+ * else reads this cache through it.  The page is new: count it, as
+ * vmdemo_store_add_folio() counts its own.
+ */
 static int vmdemo_read_folio(struct file *file, struct folio *folio)
 {
 	struct vmdemo_store *store = folio->mapping->host->i_private;
-	int err = vmdemo_store_read_in(store, folio, 0);
+	int err;
+
+	trace_vmdemo_page_alloc(folio->index);
+	vmdemo_page_count(VMDEMO_STAT_PAGES_ALLOCATED, folio_nr_pages(folio));
+	err = vmdemo_store_read_in(store, folio, 0);
 
 	folio_unlock(folio);
 	return err < 0 ? err : 0;
@@ -130,7 +199,13 @@ const struct address_space_operations vmdemo_backed_aops = {
 	.invalidate_folio = vmdemo_invalidate_folio,
 	.free_folio	= vmdemo_backed_free_folio,
 	.migrate_folio	= migrate_folio,
-	VMDEMO_AOPS_ERROR_REMOVE,
+	/*
+	 * A memory error: the page leaves the cache, as on a disk file
+	 * system.  A clean page's bytes are still in the file; a dirty
+	 * page's are lost, and fsync() reports EIO (memory_failure() sets
+	 * the mapping's error).  Never written back from broken memory.
+	 */
+	VMDEMO_AOPS_ERROR_DROP,
 };
 
 /**
@@ -167,6 +242,7 @@ unsigned long vmdemo_store_dirty_pages(struct vmdemo_store *store)
 /**
  * vmdemo_store_evict() - write back and drop a range, as VMDEMO_IOC_EVICT
  * @store: the store
+ * @file: the open device it was asked through
  * @offset: first byte
  * @length: number of bytes; every page it touches is evicted
  *
@@ -175,7 +251,8 @@ unsigned long vmdemo_store_dirty_pages(struct vmdemo_store *store)
  * -EBUSY if a page of the range is still cached (pinned, mapped again or
  * dirtied again meanwhile: nothing is lost).
  */
-int vmdemo_store_evict(struct vmdemo_store *store, u64 offset, u64 length)
+int vmdemo_store_evict(struct vmdemo_store *store, struct file *file,
+		       u64 offset, u64 length)
 {
 	struct address_space *mapping = store->mapping;
 	loff_t first, last;
@@ -195,8 +272,14 @@ int vmdemo_store_evict(struct vmdemo_store *store, u64 offset, u64 length)
 		return err;
 	/* Shared mappings lose the pages; private copies stay (even_cows 0). */
 	unmap_mapping_range(mapping, first, last - first + 1, 0);
-	/* Drops only clean, unmapped, unlocked pages nobody else holds. */
-	invalidate_mapping_pages(mapping, first >> PAGE_SHIFT,
-				 last >> PAGE_SHIFT);
+	/*
+	 * Drops only clean, unmapped, unlocked pages nobody else holds.
+	 * fadvise, rather than invalidate_mapping_pages(): it first drains
+	 * the per-CPU LRU batches, whose reference would make a page just
+	 * faulted in look held (lru_add_drain*() are not exported).
+	 */
+	err = vfs_fadvise(file, first, last - first + 1, POSIX_FADV_DONTNEED);
+	if (err)
+		return err;
 	return filemap_range_has_page(mapping, first, last) ? -EBUSY : 0;
 }

@@ -4,8 +4,8 @@
  *
  *   modes      /sys/module/vmdemo/parameters holds exactly the documented
  *              parameters with their documented modes: size, max_size,
- *              force_max_size, mode, count_closes 0444; stats, latency
- *              0644 (writable by root only)
+ *              force_max_size, mode, count_closes, backing 0444; stats,
+ *              latency, readahead 0644 (writable by root only)
  *   nobody     an unprivileged process can read every one and write none
  *   stats      root's malformed writes to "stats" and "latency" fail and
  *              leave them as they were; root may flip them
@@ -16,7 +16,7 @@
 
 #define STATS	VMDEMO_PARAMS_DIR "/stats"
 
-/* The documented parameters and their modes (README, main.c, stats.c). */
+/* The documented parameters and their modes (README, main.c, stats.c, store.c). */
 static const struct { const char *name; unsigned int mode; } params[] = {
 	{ "size", 0444 },
 	{ "max_size", 0444 },
@@ -25,6 +25,8 @@ static const struct { const char *name; unsigned int mode; } params[] = {
 	{ "count_closes", 0444 },
 	{ "stats", 0644 },
 	{ "latency", 0644 },
+	{ "backing", 0444 },
+	{ "readahead", 0644 },
 };
 
 TEST(params_documented_modes)

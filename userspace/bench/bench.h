@@ -16,6 +16,10 @@
  *   busy.c        cold faults while every CPU spins
  *   meta.c        slab memory per resident page
  *   statsparam.c  the device's faulting lines with stats=Y and stats=N
+ *   backing.c     the device with a backing file against an ext4 file:
+ *                 the module reloaded with backing=, and back
+ *   bklines.c     its lines: major faults, msync of dirty pages
+ *   reload.c      unloading and loading the module with other parameters
  *   table.c       the table (text)
  *   json.c        the same results as JSON
  */
@@ -29,6 +33,8 @@
 
 #define FAULT_AROUND_PATH	"/sys/kernel/debug/fault_around_bytes"
 #define STATS_PARAM_PATH	"/sys/module/vmdemo/parameters/stats"
+#define VMDEMO_STATS_PATH	"/sys/kernel/debug/vmdemo/stats"
+#define VMDEMO_BACKING_INFO_PATH "/sys/kernel/debug/vmdemo/backing"
 #define MAX_REPS		64
 #define MAX_THREADS		64
 #define STREAM_CHUNK		(128 << 10)
@@ -75,6 +81,28 @@ struct meta {
 	char top[64];
 };
 
+/* The two files of the backing-file lines. */
+enum side { BK_DEV, BK_EXT4, NSIDES };
+extern const char *const side_name[NSIDES];
+
+/* What a backing-file sample counts, per page. */
+enum bcount {
+	BC_MAJFLT, BC_MINFLT,			/* getrusage, both files */
+	BC_FAULTS_MAJOR, BC_PAGES_READ,		/* the module's counters */
+	BC_READAHEAD, BC_DIRTY, BC_WRITTEN,
+	NBC
+};
+extern const char *const bcount_name[NBC];
+
+/* A line of the backing-file table: ns per page, counts per page. */
+struct bk_line {
+	const char *key, *title;
+	double (*fn)(enum side sd);
+	struct series s[NSIDES];
+	struct series c[NSIDES][NBC];		/* n = 0: does not apply */
+	bool ran;
+};
+
 /* main.c: the options */
 extern size_t npages;
 extern int reps;
@@ -93,6 +121,7 @@ void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int write_str(const char *path, const char *s);
 void set_fault_around(long bytes);
 void set_stats(int on);
+void knobs_reloaded(void);
 void save_knobs(void);
 
 /* targets.c */
@@ -169,6 +198,33 @@ extern struct stats_line stats_lines[];
 extern const size_t nstats;
 extern bool stats_ran;
 void run_stats(void);
+
+/* reload.c */
+const char *reload_setup(const char *backing_file);
+const char *reload_backed_params(void);
+int reload_backed(void);
+int reload_suite(void);
+
+/* backing.c */
+extern struct bk_line bk_lines[];
+extern const size_t nbk;
+extern const char *disk_dir;
+extern bool bk_ran;
+extern char bk_skipped[256];
+extern char bk_path[512];
+extern char bk_io[32];
+extern int bk_readahead;
+extern int ext4_ra_kb;
+void run_backing(bool major, bool msync);
+int backing_restore(void);
+
+/* bklines.c */
+extern int bk_fd[NSIDES];
+extern int bk_file_fd;
+extern void *volatile bk_map;
+extern double bk_count[NBC];
+double m_major_fault(enum side sd);
+double m_msync_dirty(enum side sd);
 
 /* table.c */
 bool under_tcg(void);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The results as JSON (--json FILE, or - for stdout): the run's settings,
- * then every line, scaling row, the metadata and the statistics table with
- * all their samples, their quantiles and the device/tmpfs (or stats Y/N)
- * ratios.  tests/bench_smoke.sh reads some of its keys.
+ * then every line, scaling row, the metadata, the statistics table and
+ * the backing-file lines with all their samples, their quantiles and the
+ * device/tmpfs (stats Y/N, device/ext4) ratios.  tests/bench_smoke.sh reads some of its keys.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -38,6 +38,70 @@ static void json_ratio(FILE *f, const char *name, const struct series *a,
 		"\"paired_median\": %.4f, \"paired_min\": %.4f, \"paired_max\": %.4f}",
 		name, median(a) / median(b), smin(a) / smin(b), median(&r),
 		smin(&r), smax(&r));
+}
+
+/* A JSON string: the characters of s, with quotes and backslashes escaped. */
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		if ((unsigned char)*s >= 0x20)
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+/* The backing-file lines: null if not asked for, the reason if skipped. */
+static void json_backing(FILE *f)
+{
+	size_t l;
+	int i, c, m;
+
+	if (!bk_ran) {
+		fprintf(f, "null");
+		return;
+	}
+	fprintf(f, "{\"disk\": ");
+	json_str(f, disk_dir);
+	if (bk_skipped[0]) {
+		fprintf(f, ", \"skipped\": ");
+		json_str(f, bk_skipped);
+		fprintf(f, "}");
+		return;
+	}
+	fprintf(f, ", \"backing_file\": ");
+	json_str(f, bk_path);
+	fprintf(f, ", \"io\": ");
+	json_str(f, bk_io);
+	fprintf(f, ", \"device_readahead_pages\": %d, \"ext4_read_ahead_kb\": %d,\n"
+		"    \"lines\": [", bk_readahead, ext4_ra_kb);
+	for (l = 0, m = 0; l < nbk; l++) {
+		struct bk_line *L = &bk_lines[l];
+
+		if (!L->ran)
+			continue;
+		fprintf(f, "%s\n      {\"key\": \"%s\", \"title\": \"%s\", ",
+			m++ ? "," : "", L->key, L->title);
+		for (i = 0; i < NSIDES; i++)
+			json_series(f, side_name[i], &L->s[i], true);
+		fprintf(f, "\"per_page\": {");
+		for (i = 0; i < NSIDES; i++) {
+			int n = 0;
+
+			fprintf(f, "%s\"%s\": {", i ? ", " : "", side_name[i]);
+			for (c = 0; c < NBC; c++)
+				if (L->c[i][c].n)
+					fprintf(f, "%s\"%s\": %.4f", n++ ? ", " : "",
+						bcount_name[c], median(&L->c[i][c]));
+			fprintf(f, "}");
+		}
+		fprintf(f, "}, ");
+		json_ratio(f, "device_over_ext4", &L->s[BK_DEV], &L->s[BK_EXT4]);
+		fprintf(f, "}");
+	}
+	fprintf(f, "\n    ]}");
 }
 
 void write_json(const char *path)
@@ -131,7 +195,9 @@ void write_json(const char *path)
 			fprintf(f, "}");
 		}
 	}
-	fprintf(f, "\n  ]\n}\n");
+	fprintf(f, "\n  ],\n  \"backing\": ");
+	json_backing(f);
+	fprintf(f, "\n}\n");
 	if (f != stdout)
 		fclose(f);
 }

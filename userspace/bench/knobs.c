@@ -3,7 +3,8 @@
  * Messages, and the two kernel knobs the benchmark turns: debugfs's
  * fault_around_bytes (4096 for warm-read) and the module's "stats"
  * parameter (the statistics table).  Both are read at the start and put
- * back at exit or on a fatal signal, with the device's size.
+ * back at exit or on a fatal signal, with the device's size and, if the
+ * backing-file lines were running, the module's parameters (backing.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -97,9 +98,17 @@ void set_stats(int on)
 	stats_now = on;
 }
 
+/* After a reload of the module: its stats parameter as found. */
+void knobs_reloaded(void)
+{
+	stats_now = -1;
+	set_stats(stats_saved);
+}
+
 /* Async-signal-safe. */
 static void restore_all(void)
 {
+	backing_restore();
 	if (fa_restore[0])
 		write_str(FAULT_AROUND_PATH, fa_restore);
 	if (stats_restore)

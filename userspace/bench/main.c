@@ -52,8 +52,22 @@
  * contended fault-around, COW, MAP_POPULATE and streaming through a
  * mapping).
  *
+ * Last, with a backing file (backing.c, bklines.c): the device reloaded
+ * with backing=FILE on the ext4 disk (--disk, default /mnt/disk) against
+ * an ext4 file of the same size there (ns per page):
+ *   major-fault   pages evicted (device: VMDEMO_IOC_EVICT; ext4: fsync and
+ *                 POSIX_FADV_DONTNEED), then read through a fresh
+ *                 MAP_SHARED mapping: each page read from the file, by a
+ *                 major fault or the file's own readahead
+ *   msync-dirty   msync(MS_SYNC) of N pages dirtied through a shared
+ *                 mapping (the writes are not timed)
+ * Skipped, saying why, when the disk is not an ext4 mount or the module
+ * cannot be reloaded.
+ *
  * It changes the device's size and contents (restoring the size, not the
- * contents), fault_around_bytes and the "stats" parameter (both restored).
+ * contents), fault_around_bytes and the "stats" parameter (both restored);
+ * for the backing-file lines it reloads the module (with the suite's
+ * parameters, VMDEMO_MODPARAMS, afterwards).
  *
  * This file: the options and the order of the run.  bench.h lists the
  * others.
@@ -95,16 +109,19 @@ static void usage(int rc)
 "  --only LIST      run only these (comma separated): cold-write,\n"
 "                   cold-write-busy, warm-read, faultaround, contend-read,\n"
 "                   cow-write, populate, stream-read, stream-mmap, scaling,\n"
-"                   metadata, stats\n"
+"                   metadata, stats, major-fault, msync-dirty\n"
 "  --targets LIST   measure only these of device,tmpfs,anon (default all)\n"
 "  --no-anon        the same as --targets device,tmpfs\n"
 "  --dev PATH       the device (default %s)\n"
 "  --dir DIR        tmpfs directory for the file (default /dev/shm)\n"
+"  --disk DIR       ext4 mount for the backing-file lines (default /mnt/disk)\n"
 "  --json FILE      also write the results as JSON (-: JSON on stdout, table on stderr)\n"
 "  --smoke          tiny sizes, 3 repetitions: a few seconds\n"
 "  --quiet          no progress on stderr\n"
 "Changes the device's size and contents, fault_around_bytes and the module's\n"
-"stats parameter; the size and both knobs are put back at exit.\n",
+"stats parameter; the size and both knobs are put back at exit.  The\n"
+"backing-file lines reload the module with VMDEMO_MODPARAMS plus backing=FILE\n"
+"from VMDEMO_KO (the test VM sets both), and with VMDEMO_MODPARAMS after.\n",
 		MAX_REPS, VMDEMO_DEVICE_PATH);
 	exit(rc);
 }
@@ -190,6 +207,7 @@ int main(int argc, char **argv)
 		{ "targets", required_argument, NULL, 'T' },
 		{ "dev", required_argument, NULL, 'd' },
 		{ "dir", required_argument, NULL, 'D' },
+		{ "disk", required_argument, NULL, 'K' },
 		{ "json", required_argument, NULL, 'j' },
 		{ "smoke", no_argument, NULL, 's' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -218,6 +236,7 @@ int main(int argc, char **argv)
 		case 'T': parse_targets(optarg); break;
 		case 'd': dev_path = optarg; break;
 		case 'D': tmp_dir = optarg; break;
+		case 'K': disk_dir = optarg; break;
 		case 'j': json_path = optarg; break;
 		case 's':
 			npages = 256;
@@ -272,6 +291,8 @@ int main(int argc, char **argv)
 		else
 			run_stats();
 	}
+	if (selected("major-fault") || selected("msync-dirty"))
+		run_backing(selected("major-fault"), selected("msync-dirty"));
 	set_fault_around(fa_saved);
 
 	/* With the JSON on stdout, the table goes to stderr. */

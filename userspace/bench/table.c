@@ -3,8 +3,8 @@
  * The table: a header saying what was measured and how to read it, then
  * one row per line (median [min..max] on each memory, the device/tmpfs
  * ratio of the medians with the range of the per-repetition ratios, the
- * ratio of the minima, faults per page), and the scaling, metadata and
- * statistics tables of what ran.
+ * ratio of the minima, faults per page), and the scaling, metadata,
+ * statistics and backing-file tables of what ran.
  */
 #include <stdio.h>
 #include <string.h>
@@ -84,6 +84,52 @@ static void ratio_note(FILE *out, const char *what, const char *a, const char *b
 	fprintf(out, "%-36s device %.2f, tmpfs %.2f\n", what,
 		median(&A->s[DEV]) / median(&B->s[DEV]),
 		median(&A->s[TMPFS]) / median(&B->s[TMPFS]));
+}
+
+/* The counts of one side, per page: "majflt 0.125 minflt 0.875 ...". */
+static void count_cell(char *buf, size_t len, const struct series c[NBC])
+{
+	int i, n = 0;
+
+	snprintf(buf, len, "-");
+	for (i = 0; i < NBC; i++)
+		if (c[i].n)
+			n += snprintf(buf + n, len - n, "%s%s %.3g", n ? " " : "",
+				      bcount_name[i], median(&c[i]));
+}
+
+static void print_backing(FILE *out)
+{
+	char a[48], b[48], d[48], e[160], f[160];
+	size_t l;
+
+	if (bk_skipped[0]) {
+		fprintf(out, "\nbacking file (major-fault, msync-dirty): skipped: %s\n",
+			bk_skipped);
+		return;
+	}
+	fprintf(out, "\nbacking file: the device with backing=%s against an ext4 file in %s\n",
+		bk_path, disk_dir);
+	fprintf(out, "device: io %s, readahead %d pages after a major fault; ext4: the kernel's readahead, read_ahead_kb %d\n",
+		bk_io, bk_readahead, ext4_ra_kb);
+	fprintf(out, "ns per page: median [min..max]; counts per page (medians): getrusage's majflt and minflt\n"
+		"of the timed loop, and the module's counters (major-fault: pages_read = 1, of them\n"
+		"faults_major read by a fault and pages_readahead read ahead; msync-dirty: pages_dirty\n"
+		"before msync, pages_written by it)\n");
+	fprintf(out, "%-36s %-22s %-22s %-26s %s\n", "line", "device", "ext4",
+		"device/ext4      minima", "per page: device | ext4");
+	for (l = 0; l < nbk; l++) {
+		struct bk_line *L = &bk_lines[l];
+
+		if (!L->ran)
+			continue;
+		cell(a, sizeof(a), &L->s[BK_DEV]);
+		cell(b, sizeof(b), &L->s[BK_EXT4]);
+		ratio_cell(d, sizeof(d), &L->s[BK_DEV], &L->s[BK_EXT4]);
+		count_cell(e, sizeof(e), L->c[BK_DEV]);
+		count_cell(f, sizeof(f), L->c[BK_EXT4]);
+		fprintf(out, "%-36s %-22s %-22s %-26s %s | %s\n", L->title, a, b, d, e, f);
+	}
 }
 
 void print_table(FILE *out)
@@ -214,6 +260,8 @@ void print_table(FILE *out)
 			       median(&stats_lines[l].s[STMP]));
 		fprintf(out, ")\n");
 	}
+	if (bk_ran)
+		print_backing(out);
 	if (failures)
 		fprintf(out, "\nFAILED: %d checksum mismatches\n", failures);
 	fflush(out);

@@ -143,6 +143,8 @@ static const struct {
 	F(faults_write_shared), F(faults_cow), F(faults_sigbus),
 	F(faults_oom), F(map_pages), F(map_pages_mapped), F(page_mkwrite),
 	F(pages_resident), F(pages_allocated), F(pages_freed),
+	F(faults_major), F(pages_read), F(pages_readahead), F(pages_written),
+	F(pages_evicted), F(pages_dirty),
 #undef F
 };
 
@@ -203,6 +205,27 @@ unsigned long long pfn(const void *addr)
 	close(fd);
 	/* Bit 63: present; bits 0-54: the page frame number. */
 	return (entry >> 63) ? entry & ((1ULL << 55) - 1) : 0;
+}
+
+int page_dirty(const void *addr)
+{
+	unsigned long long frame = pfn(addr);
+	uint64_t flags;
+	int fd;
+
+	if (!frame)
+		return -1;
+	fd = open("/proc/kpageflags", O_RDONLY);
+	if (fd < 0)
+		return -1;
+	if (pread(fd, &flags, sizeof(flags), frame * sizeof(flags)) !=
+	    sizeof(flags)) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	/* Bit 4 of kpageflags: KPF_DIRTY, the page's PG_dirty flag. */
+	return (flags >> 4) & 1;
 }
 
 static sigjmp_buf probe_env;
@@ -302,6 +325,24 @@ int demo_counts_closes(void)
 		      sizeof(buf)))
 		return 0;
 	return buf[0] == 'Y';
+}
+
+const char *demo_backing(void)
+{
+	static char path[512];
+	char buf[1024], *line, *save;
+
+	if (read_file(VMDEMO_DEBUGFS_DIR "/backing", buf, sizeof(buf)))
+		return NULL;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(line, "path ", 5) || !line[5] ||
+		    !strcmp(line + 5, "(null)"))
+			continue;
+		snprintf(path, sizeof(path), "%s", line + 5);
+		return path;
+	}
+	return NULL;
 }
 
 void check_count(const char *name, long long got, long long want,

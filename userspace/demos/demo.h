@@ -28,6 +28,9 @@ struct stats {
 	long long faults_sigbus, faults_oom;
 	long long map_pages, map_pages_mapped, page_mkwrite;
 	long long pages_resident, pages_allocated, pages_freed;
+	/* With a backing file (module parameter backing=); else all 0. */
+	long long faults_major, pages_read, pages_readahead, pages_written;
+	long long pages_evicted, pages_dirty;
 };
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -56,6 +59,12 @@ long minflt(void);
 /* The physical page frame number that maps @addr, 0 if none. */
 unsigned long long pfn(const void *addr);
 
+/*
+ * Is the page frame that maps @addr dirty (PG_dirty, /proc/kpageflags)?
+ * 1 or 0; -1 if it cannot be told (not mapped, or no kpageflags).
+ */
+int page_dirty(const void *addr);
+
 /* Read or write one byte; 0 if it worked, else SIGBUS or SIGSEGV. */
 int try_read(const volatile char *addr);
 int try_write(volatile char *addr, char val);
@@ -68,12 +77,24 @@ const char *signame(int sig);
 void check(int ok, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* "[ok]   NAME +GOT   WHY", or with "expected +WANT" on a mismatch. */
+/*
+ * The module's backing file (module parameter backing=PATH), from
+ * VMDEMO_DEBUGFS_DIR/backing; NULL if it has none or predates them.
+ */
+const char *demo_backing(void);
 /* Was the module loaded with count_closes=Y (vma_closes counted)? */
 int demo_counts_closes(void);
 void check_count(const char *name, long long got, long long want,
 		 const char *why);
 /* Exit status of the demo: 0 if every check passed, else 1. */
 int demo_done(void);
+
+/*
+ * A demo that cannot run here (for example, it needs a module parameter)
+ * exits with DEMO_SKIP after saying why and how to enable it; the tour
+ * reports the step as skipped, not failed.
+ */
+#define DEMO_SKIP	77
 
 /* Report a failed system call and exit 1. */
 void die(const char *what) __attribute__((noreturn));

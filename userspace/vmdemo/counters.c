@@ -17,7 +17,8 @@ static const char reset_help[] =
 "Usage: vmdemo reset\n"
 "\n"
 "Start every counter of 'vmdemo stat' and the histogram of 'vmdemo hist'\n"
-"again from zero (pages_resident is not a count of events and stays).\n"
+"again from zero (pages_resident and pages_dirty are not counts of events\n"
+"and stay).\n"
 "Needs root.\n";
 
 static const struct {
@@ -39,6 +40,12 @@ static const struct {
 	{ "pages_resident",	 "pages in the device's page cache now" },
 	{ "pages_allocated",	 "pages added to the cache" },
 	{ "pages_freed",	 "pages removed from the cache" },
+	{ "faults_major",	 "faults that read their page from the backing file" },
+	{ "pages_read",		 "pages read from the backing file" },
+	{ "pages_readahead",	 "  of them read ahead of a fault" },
+	{ "pages_written",	 "pages written back to the backing file" },
+	{ "pages_evicted",	 "clean pages dropped from the cache (eviction)" },
+	{ "pages_dirty",	 "pages waiting for writeback now" },
 };
 
 const char *counter_help(const char *name)
@@ -54,7 +61,7 @@ const char *counter_help(const char *name)
 /* A value now rather than a count of events since the last reset. */
 int counter_is_gauge(const char *name)
 {
-	return !strcmp(name, "pages_resident");
+	return !strcmp(name, "pages_resident") || !strcmp(name, "pages_dirty");
 }
 
 int counters_read(struct counters *cs)

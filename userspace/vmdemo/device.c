@@ -21,7 +21,10 @@ static const char info_help[] =
 "\n"
 "Show the state of " VMDEMO_DEVICE_PATH ": its size, the largest size it may be\n"
 "given, how many of its pages are in memory, the module version, the page\n"
-"size, and whether fault statistics are on.\n";
+"size, whether fault statistics are on, and the backing file: its path,\n"
+"whether the driver reads and writes it with direct or buffered I/O, and\n"
+"how many pages it reads ahead after a major fault; or \"none (RAM only)\"\n"
+"when the module was loaded without backing=PATH.\n";
 
 static const char resize_help[] =
 "Usage: vmdemo resize SIZE\n"
@@ -105,6 +108,7 @@ int cmd_info(int argc, char **argv)
 	       (unsigned long long)info.pages_resident,
 	       human_size(info.pages_resident * info.page_size, h, sizeof(h)));
 	printf("page size     %llu bytes\n", (unsigned long long)info.page_size);
+	backing_print_info();
 	if (!read_text(STATS_PARAM_PATH, stats, sizeof(stats)))
 		printf("statistics    %s\n", stats[0] == 'Y' ? "on" : "off");
 	if (!read_text(FAULT_AROUND_PATH, fa, sizeof(fa)))

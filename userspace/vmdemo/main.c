@@ -15,9 +15,11 @@ static const struct {
 } commands[] = {
 	{ "load",   cmd_load,   "load the vmdemo module [PARAM=VALUE...]" },
 	{ "unload", cmd_unload, "unload it" },
-	{ "info",   cmd_info,   "size, resident pages and settings of /dev/vmdemo" },
+	{ "info",   cmd_info,   "size, resident pages, settings, backing file of /dev/vmdemo" },
 	{ "resize", cmd_resize, "set the size of the device: vmdemo resize 64K" },
 	{ "punch",  cmd_punch,  "zero a range and free its pages: vmdemo punch 0 8K" },
+	{ "evict",  cmd_evict,  "drop a range from the cache to the backing file: vmdemo evict 0 8K" },
+	{ "sync",   cmd_sync,   "write the dirty pages to the backing file (fsync)" },
 	{ "stat",   cmd_stat,   "the fault counters, once or every -i SECONDS" },
 	{ "hist",   cmd_hist,   "histogram of how long the driver's faults took" },
 	{ "reset",  cmd_reset,  "start the counters again from zero" },

@@ -27,6 +27,13 @@ static const char load_help[] =
 "  mode=MODE       permissions of the device node (default 0600: root only;\n"
 "                  0666 lets every user map it)\n"
 "  stats=Y|N       count and time the faults (default Y)\n"
+"  backing=PATH    keep the device's bytes in the file PATH (created if\n"
+"                  missing): the page cache then reads pages in from it\n"
+"                  (major faults), writes dirty pages back and may evict\n"
+"                  clean ones; see 'vmdemo info', 'vmdemo evict', 'vmdemo sync'.\n"
+"                  Default: none, the pages live only in RAM\n"
+"  readahead=N     with backing=, pages read ahead after a major fault\n"
+"                  (default 8)\n"
 "SIZE is in bytes and may end in K, M, G or T (powers of 1024).\n"
 "\n"
 "The module file is the first of: --ko PATH; $VMDEMO_KO; the build tree of\n"
@@ -193,7 +200,7 @@ static int build_options(int argc, char **argv, const struct modinfo *mi,
 	for (i = 0; i < argc; i++) {
 		const char *arg = argv[i], *eq = strchr(arg, '=');
 		size_t nlen = eq ? (size_t)(eq - arg) : strlen(arg);
-		char value[64];
+		char value[64], cwd[PATH_MAX], abs_arg[PATH_MAX + 16];
 		int known = !mi->nparams;
 
 		for (j = 0; j < mi->nparams; j++)
@@ -224,6 +231,16 @@ static int build_options(int argc, char **argv, const struct modinfo *mi,
 			snprintf(value, sizeof(value), "%.*s=%llu", (int)nlen,
 				 arg, bytes);
 			arg = value;
+		}
+		/* The module opens the file; give it a path that needs no cwd. */
+		if (eq && nlen == 7 && !strncmp(arg, "backing", 7) && eq[1] &&
+		    eq[1] != '/') {
+			if (!getcwd(cwd, sizeof(cwd)) ||
+			    (size_t)snprintf(abs_arg, sizeof(abs_arg), "backing=%s/%s",
+					     cwd, eq + 1) >= sizeof(abs_arg))
+				return usage_error("load", "backing=%s: cannot make it an absolute path; give one starting with /",
+						   eq + 1);
+			arg = abs_arg;
 		}
 		if (used + strlen(arg) + 2 > len)
 			return usage_error("load", "too many parameters");

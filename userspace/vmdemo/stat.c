@@ -26,8 +26,9 @@ VMDEMO_DEVICE_PATH " since it was loaded or 'vmdemo reset'.  Needs root (debugfs
 "\n"
 "  -i, --interval SECONDS  every SECONDS (may be a fraction, like 0.5), print\n"
 "                          one line of what changed during the interval,\n"
-"                          as vmstat does; pages_resident is the value at the\n"
-"                          end of the interval.  Runs until interrupted.\n"
+"                          as vmstat does; pages_resident and pages_dirty are\n"
+"                          values at the end of the interval.  Runs until\n"
+"                          interrupted.\n"
 "  -c, --count COUNT       stop after COUNT lines (alone: every second)\n"
 "  -j, --json              JSON: one object; with -i, one object per line,\n"
 "                          with \"time\" (Unix time) and \"interval\" (seconds)\n"
@@ -39,7 +40,13 @@ VMDEMO_DEVICE_PATH " since it was loaded or 'vmdemo reset'.  Needs root (debugfs
 "          cow (write, MAP_PRIVATE); sigbus and oom: failed ones\n"
 "  around  fault-around calls    mapped   pages they mapped\n"
 "  mkwrite .page_mkwrite calls   resident pages in the cache now\n"
-"  alloc/freed  pages added to / removed from the cache\n";
+"  alloc/freed  pages added to / removed from the cache\n"
+"With a backing file (module parameter backing=PATH), and shown whenever\n"
+"the module has these counters:\n"
+"  major   faults that read their page from the file\n"
+"  pgin    pages read from the file, of which ahead: read ahead of a fault\n"
+"  pgout   pages written back      evict    clean pages dropped\n"
+"  dirty   pages waiting for writeback, at the end of the interval\n";
 
 /* Short column headings and groups for the -i table. */
 static const struct {
@@ -60,6 +67,12 @@ static const struct {
 	{ "pages_resident",	 "resident", "pages" },
 	{ "pages_allocated",	 "alloc",    "pages" },
 	{ "pages_freed",	 "freed",    "pages" },
+	{ "faults_major",	 "major",    "backing file" },
+	{ "pages_read",		 "pgin",     "backing file" },
+	{ "pages_readahead",	 "ahead",    "backing file" },
+	{ "pages_written",	 "pgout",    "backing file" },
+	{ "pages_evicted",	 "evict",    "backing file" },
+	{ "pages_dirty",	 "dirty",    "backing file" },
 };
 
 #define NR_COLUMNS	((int)ARRAY_SIZE(columns))

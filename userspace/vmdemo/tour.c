@@ -271,7 +271,10 @@ static void print_deltas(const struct counters *before,
 		printf("  (none)\n");
 }
 
-/* Run one step; 0 if it passed. */
+/* A program's exit status for "cannot run here" (demos/demo.h, DEMO_SKIP). */
+#define STEP_SKIPPED	77
+
+/* Run one step; 0 if it passed, STEP_SKIPPED, 1 if it failed, -1 on error. */
 static int run_step(int i, const char *dir)
 {
 	const struct tour_step *s = &tour_steps[i];
@@ -323,6 +326,11 @@ static int run_step(int i, const char *dir)
 		       s->meaning, i + 1);
 		return 0;
 	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == STEP_SKIPPED) {
+		printf("\nSKIP  step %d: it cannot run with the module as it is loaded;\n"
+		       "the program said why and how to enable it, above.\n", i + 1);
+		return STEP_SKIPPED;
+	}
 	if (WIFSIGNALED(status))
 		printf("\nFAIL  step %d: the program was killed by signal %d (%s).\n",
 		       i + 1, WTERMSIG(status), strsignal(WTERMSIG(status)));
@@ -373,6 +381,8 @@ static int check_ready(void)
 static void print_intro(int nsel)
 {
 	struct vmdemo_info info = { 0 };
+	struct backing b;
+	int ret;
 	char version[64], h[32];
 	struct utsname u;
 	int fd;
@@ -399,11 +409,23 @@ static void print_intro(int nsel)
 	       "back its size (%s), with zeroes in it.\n",
 	       u.release, version, (unsigned long long)info.page_size, nsel,
 	       human_size(saved.size, h, sizeof(h)));
+	ret = backing_read(&b);
+	if (!ret)
+		printf("\nBacking file: %s%s%s%s.\n"
+		       "The steps run with it; step 12 shows what it changes: pages read\n"
+		       "in, written back and evicted.  Emptying the device empties the\n"
+		       "file too: it ends up zeroed.\n",
+		       b.path, b.io[0] ? " (" : "", b.io, b.io[0] ? " I/O)" : "");
+	else if (ret > 0)
+		printf("\nNo backing file: the device keeps its pages in RAM only.  Step 12\n"
+		       "(the cache and its file) needs one and will be skipped; to see it,\n"
+		       "reload with: vmdemo unload; vmdemo load backing=/root/vmdemo.img\n");
 }
 
 int cmd_tour(int argc, char **argv)
 {
 	int selected[64], nsel = 0, no_pause = 0, failed = 0, passed = 0;
+	int skipped = 0;
 	int i, k, interactive;
 	const char *dir;
 	char h[32];
@@ -457,7 +479,9 @@ int cmd_tour(int argc, char **argv)
 			failed++;
 			break;
 		}
-		if (k)
+		if (k == STEP_SKIPPED)
+			skipped++;
+		else if (k)
 			failed++;
 		else
 			passed++;
@@ -467,11 +491,14 @@ int cmd_tour(int argc, char **argv)
 	printf("\n%s\n", RULE);
 	if (i < nsel && !failed)
 		printf("Stopped after %d of %d steps; all passed.\n", i, nsel);
-	else if (!failed)
+	else if (!failed && !skipped)
 		printf("Tour finished: all %d steps passed.\n", passed);
+	else if (!failed)
+		printf("Tour finished: %d step%s passed, %d skipped.\n", passed,
+		       passed == 1 ? "" : "s", skipped);
 	else
-		printf("Tour finished: %d step%s passed, %d FAILED.\n", passed,
-		       passed == 1 ? "" : "s", failed);
+		printf("Tour finished: %d step%s passed, %d FAILED%s.\n", passed,
+		       passed == 1 ? "" : "s", failed, skipped ? ", some skipped" : "");
 	printf("Put back: fault_around_bytes %s; %s size %s (zeroed).\n",
 	       saved.fault_around, VMDEMO_DEVICE_PATH,
 	       human_size(saved.size, h, sizeof(h)));

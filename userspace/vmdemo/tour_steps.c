@@ -216,11 +216,13 @@ const struct tour_step tour_steps[] = {
 	.meaning =
 "The last page of a file is mapped whole: the bytes past the end read as\n"
 "zero, and writing them is allowed, but they are not data of the file:\n"
-"read() stops at the end.  Nor are they thrown away: they stay in the\n"
-"cached page, and when the file grew they became its data, on the device\n"
-"as on tmpfs.  mmap(2) says only that they are not written out to the\n"
-"file, and leaves what growing shows unspecified; a disk file system\n"
-"such as ext4 zeroes them each time it writes the page back, so there\n"
+"read() stops at the end.  On tmpfs they are not thrown away either:\n"
+"they stay in the cached page, and when the file grew they became its\n"
+"data; so on the device without a backing file.  With one, the device\n"
+"behaves as a disk file does and zeroed them when it grew, since the\n"
+"file has zeroes there.  mmap(2) says only that they are not written out\n"
+"to the file, and leaves what growing shows unspecified; a disk file\n"
+"system such as ext4 zeroes them when it writes the page back, so there\n"
 "they may be gone by the time the file grows.  Don't write there.  A page\n"
 "wholly past the end has nothing to map: the fault reached the driver,\n"
 "which refused it, and the process got SIGBUS.  An address with no\n"
@@ -271,8 +273,10 @@ const struct tour_step tour_steps[] = {
 "shared and on a private mapping of one page.",
 	.meaning =
 "msync() is about storage, not visibility: read() saw the data before\n"
-"any msync(), and for this device, which keeps its pages only in memory,\n"
-"msync() had nothing to do.  mprotect() is enforced by the kernel from\n"
+"any msync().  Without a backing file the device keeps its pages only in\n"
+"memory and msync() had nothing to do; with one (module parameter\n"
+"backing=), msync() wrote the page to the file: step 12 shows that in\n"
+"detail.  mprotect() is enforced by the kernel from\n"
 "the mapping's permissions before any driver is asked: the forbidden\n"
 "write got SIGSEGV and the driver saw nothing.  MADV_DONTNEED depends on\n"
 "the mapping: on a shared one it only dropped the page table entry (the\n"
@@ -322,6 +326,46 @@ const struct tour_step tour_steps[] = {
 "MAP_NORESERVE, which left Committed_AS alone; 64 MiB of private writable\n"
 "memory, anonymous or of the device, added 64 MiB to it, and a shared\n"
 "mapping of the device nothing: its pages are the device's own.",
+},
+{
+	.name = "12-cache-writeback",
+	.title = "The page cache and its file: major faults, dirty pages, writeback",
+	.fault_around = 4096,
+	.intro =
+"So far the device kept every page in RAM.  Loaded with a backing file\n"
+"(module parameter backing=PATH), its page cache becomes a cache like a\n"
+"disk file system's: the file holds the bytes, and RAM holds the pages\n"
+"someone used lately.  A fault on a page that is not cached must read it\n"
+"from the file: a \"major\" fault, the kind that waits for I/O.  A store\n"
+"makes a cached page dirty (newer than the file), and writeback copies\n"
+"it to the file: msync(MS_SYNC) or fsync() at once, the kernel's flusher\n"
+"threads later.  A clean page may be dropped (evicted) at any time and\n"
+"read again when needed.  The program writes 8 pages, evicts them with\n"
+"the driver's VMDEMO_IOC_EVICT ioctl, reads them back without and with\n"
+"readahead, then follows one page through a store, msync(MS_SYNC), a\n"
+"second store, msync(MS_ASYNC) and the flusher.  It sets the module's\n"
+"readahead parameter and vm.dirty_writeback_centisecs and\n"
+"vm.dirty_expire_centisecs while it runs, and puts them back.",
+	.meaning =
+"The device's bytes were in two places: the file, and, for the pages in\n"
+"use, the page cache.  Eviction wrote the dirty pages to the file and\n"
+"dropped them; clean pages were dropped with no writing at all.  Reading\n"
+"an evicted page cost a major fault: the driver read the page from the\n"
+"file, and getrusage() counted the fault as major too (ru_majflt).  Once\n"
+"cached, the same page cost only a minor fault in a new mapping.  With\n"
+"readahead, one major fault read the next pages too, and their faults\n"
+"were minor.  A store made the page dirty (pages_dirty, and PG_dirty in\n"
+"/proc/kpageflags) while the file still held the old byte.\n"
+"msync(MS_SYNC) wrote it, cleaned it, and write-protected it in the page\n"
+"table, so the next store faulted and called .page_mkwrite again: that\n"
+"is how the kernel learns that a clean page is dirty again.\n"
+"msync(MS_ASYNC) wrote nothing and changed nothing: the kernel already\n"
+"tracks dirty pages, and in current Linux MS_ASYNC starts no I/O\n"
+"(mm/msync.c).  The flusher threads wrote the page with no call from\n"
+"the program, and that too write-protected it.  (Turning periodic\n"
+"writeback back on woke them at once; normally they look every\n"
+"dirty_writeback_centisecs, 5 s, for pages dirty for longer than\n"
+"dirty_expire_centisecs, 30 s.)",
 },
 };
 

@@ -6,6 +6,7 @@
  *   util.c        error messages, sizes, small file helpers
  *   module.c      load and unload, through libkmod
  *   device.c      info, resize, punch: the device's ioctls
+ *   backing.c     the backing file: info's lines about it, evict, sync
  *   counters.c    reading the debugfs statistics; reset
  *   stat.c        the stat subcommand
  *   hist.c        the hist subcommand
@@ -64,6 +65,18 @@ void explain_users(void);
 int cmd_info(int argc, char **argv);
 int cmd_resize(int argc, char **argv);
 int cmd_punch(int argc, char **argv);
+
+/* backing.c */
+struct backing {
+	char path[256];
+	char io[16];		/* "direct", "buffered", or "" if not told */
+	long readahead;		/* pages; -1 if not told */
+};
+
+int backing_read(struct backing *b);
+void backing_print_info(void);
+int cmd_evict(int argc, char **argv);
+int cmd_sync(int argc, char **argv);
 
 /* counters.c */
 #define MAX_COUNTERS	64
