@@ -2,7 +2,9 @@
 /*
  * The backing file's error paths (issue 13):
  *
- *   full file system  the backing file on a 1 MiB tmpfs, the device 2 MiB:
+ *   full file system  the backing file on a 1 MiB tmpfs with one page taken
+ *                     (so that the space ends inside a run of pages that
+ *                     writeback writes at once), the device 2 MiB:
  *                     write() fills the cache (all of it succeeds), fsync
  *                     fails with ENOSPC, every byte is still readable from
  *                     the device, and each page is either written or still
@@ -42,6 +44,19 @@
 
 /* ---- a full file system ---- */
 
+#define SMALL_FILLER	SMALL_DIR "/filler"
+
+static int small_filler(void)
+{
+	int fd = open(SMALL_FILLER, O_WRONLY | O_CREAT | O_CLOEXEC, 0600), ret;
+
+	if (fd < 0)
+		return -1;
+	ret = pat_pwrite(fd, 0, pagesz, 9);
+	close(fd);
+	return ret;
+}
+
 FIXTURE(full) {
 	bool mounted;
 	int fd;
@@ -59,6 +74,12 @@ FIXTURE_SETUP(full)
 	ASSERT_EQ(0, mount("small", SMALL_DIR, "tmpfs", 0, "size=1M"))
 		TH_LOG("mount -t tmpfs -o size=1M %s: %s", SMALL_DIR, strerror(errno));
 	self->mounted = true;
+	/*
+	 * One page taken, so that the space ends inside a run of pages that
+	 * writeback writes in one I/O: a short write, which must still come
+	 * back as ENOSPC.
+	 */
+	ASSERT_EQ(0, small_filler()) TH_LOG("%s: %s", SMALL_FILLER, strerror(errno));
 	err = backing_load(SMALL_FILE, "size=2097152");
 	ASSERT_EQ(0, err) TH_LOG("load backing=%s size=2097152: %s", SMALL_FILE,
 				 strerror(err));
