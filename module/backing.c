@@ -367,15 +367,23 @@ static long vmdemo_backing_do_write(void *arg)
 	struct iov_iter iter;
 	unsigned int i;
 	ssize_t ret;
+	loff_t pos;
 
 	for (i = 0; i < a->nr; i++)
 		vmdemo_bvec_set(&bv[i], folio_page(a->folios[i], 0),
 				min_t(u64, a->len - i * PAGE_SIZE, PAGE_SIZE));
 	iov_iter_bvec(&iter, ITER_SOURCE, bv, a->nr, a->len);
-	ret = vmdemo_backing_rw(a->b, &iter, a->pos, true);
-	if (ret < 0)
-		return ret;
-	return ret == a->len ? 0 : -EIO;
+	/*
+	 * A short write is retried for the rest, so that the caller gets
+	 * the reason (a full file system: -ENOSPC); if any of the run is
+	 * not written, all of it stays dirty and is written again later.
+	 */
+	for (pos = a->pos; iov_iter_count(&iter); pos += ret) {
+		ret = vmdemo_backing_rw(a->b, &iter, pos, true);
+		if (ret <= 0)
+			return ret ?: -EIO;
+	}
+	return 0;
 }
 
 /**
@@ -387,7 +395,8 @@ static long vmdemo_backing_do_write(void *arg)
  * @pos: offset of the first
  * @len: their bytes below the end of the device
  *
- * Return: 0, or a negative errno (-EIO for a short write).
+ * Return: 0, or a negative errno (-EIO if the file takes no more bytes
+ * and says no more).
  */
 int vmdemo_backing_write(struct vmdemo_backing *b, struct folio **folios,
 			 unsigned int nr, loff_t pos, size_t len)
