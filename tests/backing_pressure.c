@@ -1,16 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Memory pressure with a backing file (issue 13): a process in a memory
- * cgroup (cgroup2, memory.max = 8 MiB) writes every page of a device four
- * times that size through a shared mapping, then checks every byte of it
- * through a new mapping.  The device's pages are charged to the cgroup,
- * so reclaim must have them written back and drop them as it goes:
- * nothing is lost, nobody is OOM-killed (memory.events), pages_evicted
- * and pages_read are above 0, pages_written covers the device and
- * pages_dirty is 0 after fsync.  The dirty limit is lowered
- * (vm.dirty_bytes = 2 MiB) for the test and restored, so that the writer
- * is throttled to what writeback keeps up with.  About 15 s under TCG;
- * 32 MiB in 128 MiB took five times as long.
+ * cgroup (cgroup2, memory.max = 32 MiB) writes every page of a device
+ * four times that size through a shared mapping, then checks every byte
+ * of it through a new mapping.  The device's pages are charged to the
+ * cgroup, so reclaim must have them written back and drop them as it
+ * goes: nothing is lost, nobody is OOM-killed (memory.events),
+ * pages_evicted and pages_read are above 0, pages_written covers the
+ * device and pages_dirty is 0 after fsync.  The dirty limit is lowered
+ * (vm.dirty_bytes = 4 MiB) for the test and restored, so that the writer
+ * is throttled to what writeback keeps up with.  About 12 s under TCG.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -36,9 +35,9 @@
 #include "sysfile.h"
 
 #define MiB		(1UL << 20)
-#define MEM_MAX		(8 * MiB)
+#define MEM_MAX		(32 * MiB)
 #define DEV_SIZE	(4 * MEM_MAX)
-#define DIRTY_BYTES	(2 * MiB)
+#define DIRTY_BYTES	(4 * MiB)
 #define CGROOT		"/sys/fs/cgroup"
 #define CG		CGROOT "/vmdemo-pressure"
 #define VM_SYSCTL	"/proc/sys/vm/"
