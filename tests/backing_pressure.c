@@ -85,6 +85,10 @@ FIXTURE_SETUP(pressure)
 	char msg[256], buf[32];
 
 	self->cgroup = false;
+	self->o.fd = -1;
+	self->fault_around = -1;
+	if (!disk_ready(msg, sizeof(msg)))
+		SKIP(_exit(BOBJ_SKIP_EXIT), "%s", msg);
 	self->dirty_bytes = sysfile_long(VM_SYSCTL "dirty_bytes", -1);
 	self->dirty_ratio = sysfile_long(VM_SYSCTL "dirty_ratio", -1);
 	bfixture_setup(_metadata, &self->o, &self->fault_around, BOBJ_DEVICE,
