@@ -195,11 +195,10 @@ int lru_drain(void)
 {
 	size_t len = sysconf(_SC_PAGESIZE);
 	const char *path = DISK_DIR "/.lru-drain";
-	volatile uint8_t *p;
 	ssize_t written;
 	char msg[256];
 	int fd, ret = -1;
-	void *buf;
+	void *buf, *p;
 
 	if (!disk_ready(msg, sizeof(msg)))
 		return -1;
@@ -215,12 +214,12 @@ int lru_drain(void)
 	free(buf);
 	if (written != (ssize_t)len || fdatasync(fd))
 		goto out;
-	p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	/* Mapped (populated), so that fadvise cannot drop it. */
+	p = mmap(NULL, len, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0);
 	if (p == MAP_FAILED)
 		goto out;
-	(void)p[0];			/* mapped: fadvise cannot drop it */
 	ret = posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) ? -1 : 0;
-	munmap((void *)p, len);
+	munmap(p, len);
 out:
 	close(fd);
 	unlink(path);
