@@ -4,8 +4,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -69,6 +71,13 @@ bool disk_ready(char *msg, size_t len)
 	return true;
 }
 
+const char *backing_dir(void)
+{
+	char msg[256];
+
+	return disk_ready(msg, sizeof(msg)) ? DISK_DIR : BACKING_FALLBACK_DIR;
+}
+
 bool backing_supported(void)
 {
 	return !access(BACKING_PARAM, F_OK);
@@ -106,7 +115,8 @@ static int setup_device(struct bobj *o, const char *name, uint64_t size,
 		return BOBJ_SKIP;
 	}
 	snprintf(o->path, sizeof(o->path), "%s", vmdemo_dev());
-	snprintf(o->file, sizeof(o->file), "%s/%s.backing", DISK_DIR, name);
+	snprintf(o->file, sizeof(o->file), "%s/%s.backing", backing_dir(),
+		 name);
 	if (unlink(o->file) && errno != ENOENT) {
 		snprintf(msg, len, "unlink %s: %s", o->file, strerror(errno));
 		return BOBJ_ERROR;
@@ -150,10 +160,10 @@ int bobj_setup(struct bobj *o, enum bobj_kind kind, const char *name,
 		snprintf(msg, len, "needs root (it reloads the module)");
 		return BOBJ_SKIP;
 	}
-	if (!disk_ready(msg, len))
-		return BOBJ_SKIP;
 	if (kind == BOBJ_DEVICE)
 		return setup_device(o, name, size, params, msg, len);
+	if (!disk_ready(msg, len))
+		return BOBJ_SKIP;
 	return setup_ext4(o, name, size, msg, len);
 }
 
@@ -179,6 +189,47 @@ int vmdemo_evict(int fd, uint64_t off, uint64_t len)
 	struct vmdemo_range r = { .offset = off, .length = len };
 
 	return ioctl(fd, VMDEMO_IOC_EVICT, &r) ? errno : 0;
+}
+
+int lru_drain(void)
+{
+	size_t len = sysconf(_SC_PAGESIZE);
+	const char *path = DISK_DIR "/.lru-drain";
+	ssize_t written;
+	char msg[256];
+	int fd, ret = -1;
+	void *buf, *p;
+
+	if (!disk_ready(msg, sizeof(msg)))
+		return -1;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	/*
+	 * Cached by write(), so that mapping it is no major fault; clean, as
+	 * fadvise passes over pages under writeback without counting them.
+	 */
+	buf = calloc(1, len);
+	written = buf ? pwrite(fd, buf, len, 0) : -1;
+	free(buf);
+	if (written != (ssize_t)len || fdatasync(fd))
+		goto out;
+	/* Mapped (populated), so that fadvise cannot drop it. */
+	p = mmap(NULL, len, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0);
+	if (p == MAP_FAILED)
+		goto out;
+	ret = posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) ? -1 : 0;
+	munmap(p, len);
+out:
+	close(fd);
+	unlink(path);
+	return ret;
+}
+
+int vmdemo_evict_drained(int fd, uint64_t off, uint64_t len)
+{
+	lru_drain();		/* where it can: see backing.h */
+	return vmdemo_evict(fd, off, len);
 }
 
 long self_majflt(void)

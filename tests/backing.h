@@ -42,7 +42,7 @@ struct bcounters {
 int bcounters_read(struct bcounters *b);
 
 enum bobj_kind {
-	BOBJ_DEVICE,	/* /dev/vmdemo with backing=DISK_DIR/NAME.backing */
+	BOBJ_DEVICE,	/* /dev/vmdemo, backing=backing_dir()/NAME.backing */
 	BOBJ_EXT4,	/* the file DISK_DIR/NAME.ext4 */
 };
 
@@ -82,6 +82,14 @@ static inline bool bobj_is_device(const struct bobj *o)
 
 /* Whether DISK_DIR is an ext4 file system; if not, why, in @msg. */
 bool disk_ready(char *msg, size_t len);
+
+/*
+ * Where the device's backing files go: DISK_DIR, or, in a guest without
+ * the disk (the debug kernel), the tmpfs BACKING_FALLBACK_DIR, so that
+ * the device's own tests still run there (buffered I/O on 6.1's tmpfs).
+ */
+#define BACKING_FALLBACK_DIR	"/dev/shm"
+const char *backing_dir(void);
 /* Whether the loaded module has the parameter backing= (issue 13). */
 bool backing_supported(void);
 /* The loaded module's backing file is set (not "(null)" or ""). */
@@ -92,6 +100,24 @@ int backing_load(const char *file, const char *params);
 
 /* VMDEMO_IOC_EVICT of [@off, @off + @len): 0 or the errno. */
 int vmdemo_evict(int fd, uint64_t off, uint64_t len);
+
+/*
+ * Drain every CPU's LRU batches: a page just added to the cache or marked
+ * accessed sits in one for a while, and the reference the batch holds
+ * keeps invalidate_mapping_pages() (drop_caches, EVICT) from dropping it.
+ * User space has no direct way; POSIX_FADV_DONTNEED calls
+ * lru_add_drain_all() when a page of its range stays, so this maps a page
+ * of a scratch file on DISK_DIR and asks to drop it.  0, or -1 (also
+ * without the disk: tmpfs ignores fadvise).
+ */
+int lru_drain(void);
+
+/*
+ * lru_drain() where it can, then VMDEMO_IOC_EVICT: for tests of what an
+ * eviction does to pages, not of EVICT with pages in LRU batches
+ * (backing_evict has that one).  0 or the errno of EVICT.
+ */
+int vmdemo_evict_drained(int fd, uint64_t off, uint64_t len);
 
 /* This process' major and minor faults so far (getrusage()). */
 long self_majflt(void);
