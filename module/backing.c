@@ -237,6 +237,20 @@ fail:
 }
 
 /**
+ * vmdemo_backing_max_size() - the largest size the file may be given
+ * @b: the backing file
+ *
+ * Return: its file system's limit, in whole pages.
+ */
+loff_t vmdemo_backing_max_size(struct vmdemo_backing *b)
+{
+	loff_t max = min_t(loff_t, file_inode(b->file)->i_sb->s_maxbytes,
+			   MAX_LFS_FILESIZE);
+
+	return round_down(max, PAGE_SIZE);
+}
+
+/**
  * vmdemo_backing_close() - close the backing file
  * @b: the backing file; nothing may do I/O on it any more
  */

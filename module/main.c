@@ -68,10 +68,20 @@ static int __init vmdemo_check_max_size(void)
 	unsigned long long half_ram = (unsigned long long)(totalram_pages() / 2)
 				      << PAGE_SHIFT;
 
-	/* With a backing file, the cache gives memory back: no RAM bound. */
+	/*
+	 * With a backing file, the cache gives memory back: no RAM bound,
+	 * but the file's own file system has one.
+	 */
 	if (vmdemo_device.store.backing.file) {
+		loff_t fs_max = vmdemo_backing_max_size(&vmdemo_device.store.backing);
+
 		if (!vmdemo_max_size)
-			vmdemo_max_size = round_down(MAX_LFS_FILESIZE, PAGE_SIZE);
+			vmdemo_max_size = fs_max;
+		if (vmdemo_max_size > fs_max) {
+			pr_err("max_size=%llu is more than the backing file's file system allows (%lld)\n",
+			       vmdemo_max_size, (long long)fs_max);
+			return -EINVAL;
+		}
 		return 0;
 	}
 	if (!vmdemo_max_size) {

@@ -96,6 +96,7 @@ ssize_t vmdemo_store_write(struct vmdemo_store *store, struct kiocb *iocb,
 int vmdemo_backing_open(struct vmdemo_backing *b, const char *path,
 			loff_t *size, bool size_given);
 void vmdemo_backing_close(struct vmdemo_backing *b);
+loff_t vmdemo_backing_max_size(struct vmdemo_backing *b);
 int vmdemo_backing_hole(struct vmdemo_backing *b, loff_t pos);
 ssize_t vmdemo_backing_read(struct vmdemo_backing *b, struct folio **folios,
 			    unsigned int nr, loff_t pos, size_t len);
