@@ -176,6 +176,9 @@ echo 8 >$PARAMS/readahead
 run vmdemo tour cache-writeback
 verdict "tour step 12 with a backing file: PASS" \
 	'[ $rc = 0 ] && out "^PASS  step 12" && ! out "FAIL"'
+run vmdemo tour append
+verdict "tour step 13 (append) with a backing file: PASS" \
+	'[ $rc = 0 ] && out "^PASS  step 13" && ! out "FAIL"'
 vmdemo unload >/dev/null
 
 # --- a relative path --------------------------------------------------------

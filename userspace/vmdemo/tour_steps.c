@@ -367,6 +367,35 @@ const struct tour_step tour_steps[] = {
 "dirty_writeback_centisecs, 5 s, for pages dirty for longer than\n"
 "dirty_expire_centisecs, 30 s.)",
 },
+{
+	.name = "13-append",
+	.title = "Appending through a mapping, done right",
+	.fault_around = 4096,
+	.intro =
+"Step 9 appended to the device through a mapping.  A widely copied\n"
+"example does the same to an ordinary file: it grows the file with\n"
+"ftruncate(), maps it from offset 0 with MAP_FILE | MAP_SHARED, copies\n"
+"the new bytes in at the old end, and unmaps.  It has three bugs: it\n"
+"passes MAP_FILE, which Linux ignores; it ignores what ftruncate()\n"
+"returns; and it hands munmap() the old end of the file, which is not\n"
+"page-aligned, instead of the address mmap() returned.  The program\n"
+"makes each mistake on a tmpfs file in /dev/shm and checks what follows,\n"
+"then appends the right way, on the file and on the device.",
+	.meaning =
+"MAP_FILE is 0 on Linux, kept only so that old code compiles: the\n"
+"mappings with and without it were the same.  ftruncate() can fail (a\n"
+"descriptor not open for writing, a size over a limit); when it did and\n"
+"the program went on, the mapping was still made, since mmap() does not\n"
+"look at the file's size, and bytes in the old last page could be\n"
+"written, but the next page held no byte of the file and the store got\n"
+"SIGBUS.  So check ftruncate() before touching the new bytes.  munmap()\n"
+"needs a page-aligned address: given the old end it failed with EINVAL\n"
+"and the whole mapping stayed in /proc/self/maps, a leak in a program\n"
+"that does not check.  Unmap with the address mmap() returned and the\n"
+"length that was mapped.  Done so, read() saw the appended bytes, on\n"
+"tmpfs and on the device alike; the driver saw nothing of the tmpfs\n"
+"file, whose pages are in tmpfs's own page cache.",
+},
 };
 
 const int tour_nsteps = ARRAY_SIZE(tour_steps);
