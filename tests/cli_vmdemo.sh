@@ -322,6 +322,11 @@ printf '' | vmdemo-testhelp pty "$VMDEMO" tour --no-pause 1 2 >"$T/out" 2>&1
 rc=$?
 verdict "tour --no-pause on a terminal: runs straight through" \
 	'[ $rc = 0 ] && ! out "Enter:" && out "^PASS  step 2" && out "all 2 steps passed"'
+verdict "tour from step 1: the glossary first" \
+	'out "^The words the steps use" && out "^  \.page_mkwrite " && out "docs/glossary.md"'
+run vmdemo tour --no-glossary 1
+verdict "tour --no-glossary 1: PASS, no glossary" \
+	'[ $rc = 0 ] && out "^PASS  step 1" && ! out "The words the steps use"'
 
 fa_before=$(cat $FA)
 # A copy of the tour's programs in which step 2 fails and step 3 hangs.

@@ -49,6 +49,8 @@ static const char tour_help[] =
 "  -l, --list    list the steps\n"
 "  -n, --no-pause  don't wait for Enter between steps (the default when\n"
 "                standard input is not a terminal)\n"
+"  -G, --no-glossary  don't print the glossary (one screen of the words the\n"
+"                steps use) before step 1\n"
 "  -h, --help    this help\n"
 "\n"
 "Needs root and the module loaded.  The tour empties " VMDEMO_DEVICE_PATH " before\n"
@@ -57,6 +59,27 @@ static const char tour_help[] =
 "\n"
 "Exit status: 0 every step passed, 1 a step failed or the tour could not\n"
 "run, 2 usage error.\n";
+
+/* Printed before step 1; docs/glossary.md says more. */
+static const char glossary[] =
+"The words the steps use (docs/glossary.md in the sources says more):\n"
+"  VMA          one mapping of a process: a range of addresses with one\n"
+"               set of permissions and one thing behind it (a file, the\n"
+"               device, or nothing: anonymous); /proc/PID/maps lists them\n"
+"  page frame   a page of physical RAM, known by its number (PFN)\n"
+"  PTE          page table entry: the CPU's translation of one virtual page\n"
+"               to a frame, with bits such as present, writable, dirty\n"
+"  page cache   the pages of a file kept in RAM, indexed by file offset;\n"
+"               read(), write() and shared mappings all use them\n"
+"  .fault       the driver's (or file system's) hook that hands the kernel\n"
+"               the page for a faulting address\n"
+"  .map_pages   the hook that maps pages already cached around it\n"
+"               (fault-around) without a .fault for each\n"
+"  .page_mkwrite  the hook called before a page of a shared mapping is\n"
+"               first written, so the owner knows it is becoming dirty\n"
+"  minor/major fault  served from memory / had to wait for I/O\n"
+"  dirty page   a cached page newer than the file beneath it\n"
+"  writeback    copying dirty pages to the file, which makes them clean\n";
 
 /* What the tour changes, to put back at the end or on a signal. */
 static struct {
@@ -425,6 +448,7 @@ static void print_intro(int nsel)
 int cmd_tour(int argc, char **argv)
 {
 	int selected[64], nsel = 0, no_pause = 0, failed = 0, passed = 0;
+	int no_glossary = 0;
 	int skipped = 0;
 	int i, k, interactive;
 	const char *dir;
@@ -443,6 +467,10 @@ int cmd_tour(int argc, char **argv)
 		}
 		if (!strcmp(a, "-n") || !strcmp(a, "--no-pause")) {
 			no_pause = 1;
+			continue;
+		}
+		if (!strcmp(a, "-G") || !strcmp(a, "--no-glossary")) {
+			no_glossary = 1;
 			continue;
 		}
 		if (a[0] == '-')
@@ -470,6 +498,8 @@ int cmd_tour(int argc, char **argv)
 	}
 	interactive = isatty(STDIN_FILENO) && !no_pause;
 	print_intro(nsel);
+	if (!no_glossary && selected[0] == 0)
+		printf("\n%s", glossary);
 
 	for (i = 0; i < nsel; i++) {
 		if (i && interactive && pause_for(selected[i]))
