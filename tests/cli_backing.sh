@@ -130,10 +130,10 @@ verdict "the backing parameter reads back in sysfs" '[ "$(cat $PARAMS/backing)" 
 run vmdemo info
 verdict "info: backing file, its I/O and readahead" \
 	'[ $rc = 0 ] && out "^backing file  *$IMG\$" && out "^backing I/O  *\(direct\|buffered\)" &&
-	 out "^readahead  *8 pages after a major fault"'
+	 out "^readahead  *31 pages after a major fault"'
 verdict "debugfs backing: path, io, readahead lines" \
 	'grep -qx "path $IMG" $DBG/backing && grep -qxE "io (direct|buffered)" $DBG/backing &&
-	 grep -qx "readahead 8" $DBG/backing'
+	 grep -qx "readahead 31" $DBG/backing'
 
 vmdemo reset >/dev/null
 fill 0 4 B

@@ -33,7 +33,7 @@ static const char load_help[] =
 "                  clean ones; see 'vmdemo info', 'vmdemo evict', 'vmdemo sync'.\n"
 "                  Default: none, the pages live only in RAM\n"
 "  readahead=N     with backing=, pages read ahead after a major fault\n"
-"                  (default 8)\n"
+"                  (default 31)\n"
 "SIZE is in bytes and may end in K, M, G or T (powers of 1024).\n"
 "\n"
 "The module file is the first of: --ko PATH; $VMDEMO_KO; the build tree of\n"
