@@ -18,8 +18,8 @@ DEV=/dev/vmdemo
 DBG=/sys/kernel/debug/vmdemo
 PARAMS=/sys/module/vmdemo/parameters
 T=$(mktemp -d /tmp/cli_backing.XXXXXX)
-n=0
-failed=0
+# shellcheck source=lib/tap.sh
+. "${VMDEMO_TESTS_LIB:-/tests/lib}/tap.sh"
 
 echo "TAP version 13"
 
@@ -33,30 +33,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-diag() {
-	echo "#   exit status: $rc"
-	[ -s "$T/out" ] && sed 's/^/#   stdout: /' "$T/out" | head -n 40
-	[ -s "$T/err" ] && sed 's/^/#   stderr: /' "$T/err" | head -n 20
-}
-
-run() {
-	"$@" </dev/null >"$T/out" 2>"$T/err"
-	rc=$?
-}
-
-verdict() {
-	n=$((n + 1))
-	if eval "$2"; then
-		echo "ok $n - $1"
-	else
-		echo "not ok $n - $1"
-		diag
-		failed=$((failed + 1))
-	fi
-}
-
-out() { grep -q -e "$1" "$T/out"; }
-err() { grep -q -e "$1" "$T/err"; }
 loaded() { [ -d /sys/module/vmdemo ]; }
 stat_value() { awk -v k="$1" '$1 == k { print $2 }' "$DBG/stats"; }
 # The bytes of FILE from page SKIP, COUNT pages, without those equal to CHAR.

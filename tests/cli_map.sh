@@ -18,8 +18,8 @@
 # shellcheck disable=SC2016,SC2034
 DEV=/dev/vmdemo
 T=$(mktemp -d /tmp/cli_map.XXXXXX)
-n=0
-failed=0
+# shellcheck source=lib/tap.sh
+. "${VMDEMO_TESTS_LIB:-/tests/lib}/tap.sh"
 pids=
 ESC=$(printf '\033')
 
@@ -32,30 +32,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-diag() {
-	echo "#   exit status: $rc"
-	[ -s "$T/out" ] && sed 's/^/#   stdout: /' "$T/out" | head -n 40
-	[ -s "$T/err" ] && sed 's/^/#   stderr: /' "$T/err" | head -n 20
-}
-
-run() {
-	"$@" </dev/null >"$T/out" 2>"$T/err"
-	rc=$?
-}
-
-verdict() {
-	n=$((n + 1))
-	if eval "$2"; then
-		echo "ok $n - $1"
-	else
-		echo "not ok $n - $1"
-		diag
-		failed=$((failed + 1))
-	fi
-}
-
-out() { grep -q -e "$1" "$T/out"; }
-err() { grep -q -e "$1" "$T/err"; }
 # The whole line, exactly.
 line() { grep -q -x -F -e "$1" "$T/out"; }
 as_nobody() { vmdemo-testhelp asuser 65534 "$@"; }

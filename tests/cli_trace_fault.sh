@@ -13,41 +13,16 @@
 
 # shellcheck disable=SC2016,SC2034 # the conditions are eval'd by verdict
 T=$(mktemp -d /tmp/cli_trace_fault.XXXXXX)
+DIAG_LINES=120
+# shellcheck source=lib/tap.sh
+. "${VMDEMO_TESTS_LIB:-/tests/lib}/tap.sh"
 TR=/sys/kernel/tracing
 FA=/sys/kernel/debug/fault_around_bytes
-n=0
-failed=0
 
 echo "TAP version 13"
 
 trap 'rm -rf "$T"' EXIT
 
-diag() {
-	echo "#   exit status: $rc"
-	[ -s "$T/out" ] && sed 's/^/#   stdout: /' "$T/out" | head -n 120
-	[ -s "$T/err" ] && sed 's/^/#   stderr: /' "$T/err" | head -n 20
-}
-
-# run CMD...: run it; its status in $rc, its output in $T/out and $T/err.
-run() {
-	"$@" </dev/null >"$T/out" 2>"$T/err"
-	rc=$?
-}
-
-# verdict NAME CONDITION: one test, passing if the shell CONDITION holds.
-verdict() {
-	n=$((n + 1))
-	if eval "$2"; then
-		echo "ok $n - $1"
-	else
-		echo "not ok $n - $1"
-		diag
-		failed=$((failed + 1))
-	fi
-}
-
-out() { grep -q -e "$1" "$T/out"; }
-err() { grep -q -e "$1" "$T/err"; }
 
 # path KIND NAME...: in the "== KIND:" part of the output, the call tree
 # has the NAMEs in this order, each one called inside the one before.  A

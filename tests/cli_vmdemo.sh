@@ -18,8 +18,8 @@ DEV=/dev/vmdemo
 DBG=/sys/kernel/debug/vmdemo
 FA=/sys/kernel/debug/fault_around_bytes
 T=$(mktemp -d /tmp/cli_vmdemo.XXXXXX)
-n=0
-failed=0
+# shellcheck source=lib/tap.sh
+. "${VMDEMO_TESTS_LIB:-/tests/lib}/tap.sh"
 holder=
 
 echo "TAP version 13"
@@ -30,33 +30,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Show a failed test's command output as TAP comments.
-diag() {
-	echo "#   exit status: $rc"
-	[ -s "$T/out" ] && sed 's/^/#   stdout: /' "$T/out" | head -n 40
-	[ -s "$T/err" ] && sed 's/^/#   stderr: /' "$T/err" | head -n 20
-}
-
-# run CMD...: run it; its status in $rc, its output in $T/out and $T/err.
-run() {
-	"$@" </dev/null >"$T/out" 2>"$T/err"
-	rc=$?
-}
-
-# verdict NAME CONDITION: one test, passing if the shell CONDITION holds.
-verdict() {
-	n=$((n + 1))
-	if eval "$2"; then
-		echo "ok $n - $1"
-	else
-		echo "not ok $n - $1"
-		diag
-		failed=$((failed + 1))
-	fi
-}
-
-out() { grep -q -e "$1" "$T/out"; }
-err() { grep -q -e "$1" "$T/err"; }
 loaded() { [ -d /sys/module/vmdemo ]; }
 stat_value() { awk -v k="$1" '$1 == k { print $2 }' "$DBG/stats"; }
 as_nobody() {

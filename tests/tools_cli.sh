@@ -17,8 +17,9 @@
 DEV=/dev/vmdemo
 SIZE=4194304            # 4 MiB, 1024 pages
 T=$(mktemp -d /tmp/tools_cli.XXXXXX)
-n=0
-failed=0
+DIAG_LINES=20
+# shellcheck source=lib/tap.sh
+. "${VMDEMO_TESTS_LIB:-/tests/lib}/tap.sh"
 
 echo "TAP version 13"
 
@@ -30,31 +31,6 @@ if [ ! -c $DEV ] || ! command -v vmdemo >/dev/null; then
 	exit 4
 fi
 
-diag() {
-	echo "#   exit status: $rc"
-	[ -s "$T/out" ] && sed 's/^/#   stdout: /' "$T/out" | head -n 20
-	[ -s "$T/err" ] && sed 's/^/#   stderr: /' "$T/err" | head -n 20
-}
-
-# run CMD...: run it; its status in $rc, its output in $T/out and $T/err.
-run() {
-	"$@" </dev/null >"$T/out" 2>"$T/err"
-	rc=$?
-}
-
-# verdict NAME CONDITION: one test, passing if the shell CONDITION holds.
-verdict() {
-	n=$((n + 1))
-	if eval "$2"; then
-		echo "ok $n - $1"
-	else
-		echo "not ok $n - $1"
-		diag
-		failed=$((failed + 1))
-	fi
-}
-
-err() { grep -q -e "$1" "$T/err"; }
 enospc() { [ $rc != 0 ] && err "No space left on device"; }
 # The device holds exactly the bytes of the image file $T/img.
 same_as_img() { cmp -s $DEV "$T/img"; }

@@ -149,15 +149,9 @@ int cmd_evict(int argc, char **argv)
 	ret = args_of(argc, argv, "evict", evict_help, 2);
 	if (ret)
 		return ret < 0 ? EXIT_OK : ret;
-	ret = parse_size_arg("evict", "OFFSET", argv[1], &off);
-	if (!ret)
-		ret = parse_size_arg("evict", "LENGTH", argv[2], &len);
+	ret = parse_range_args("evict", argv + 1, &off, &len);
 	if (ret)
 		return ret;
-	if (!len)
-		return usage_error("evict", "LENGTH must not be 0");
-	if (off + len < off)
-		return usage_error("evict", "OFFSET + LENGTH is too large");
 
 	fd = device_open(O_RDWR);
 	if (fd < 0)

@@ -172,15 +172,9 @@ int cmd_punch(int argc, char **argv)
 	ret = simple_args(argc, argv, "punch", punch_help, 2);
 	if (ret)
 		return ret < 0 ? EXIT_OK : ret;
-	ret = parse_size_arg("punch", "OFFSET", argv[1], &off);
-	if (!ret)
-		ret = parse_size_arg("punch", "LENGTH", argv[2], &len);
+	ret = parse_range_args("punch", argv + 1, &off, &len);
 	if (ret)
 		return ret;
-	if (!len)
-		return usage_error("punch", "LENGTH must not be 0");
-	if (off + len < off)
-		return usage_error("punch", "OFFSET + LENGTH is too large");
 
 	fd = device_open(O_RDWR);
 	if (fd < 0)

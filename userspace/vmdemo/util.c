@@ -108,6 +108,26 @@ int parse_size_arg(const char *cmd, const char *what, const char *s,
 	return 0;
 }
 
+/*
+ * OFFSET and LENGTH of a byte range (punch, evict): LENGTH not 0, the end
+ * not past the largest number.  0, or the usage error's exit status.
+ */
+int parse_range_args(const char *cmd, char **args, unsigned long long *off,
+		     unsigned long long *len)
+{
+	int ret = parse_size_arg(cmd, "OFFSET", args[0], off);
+
+	if (!ret)
+		ret = parse_size_arg(cmd, "LENGTH", args[1], len);
+	if (ret)
+		return ret;
+	if (!*len)
+		return usage_error(cmd, "LENGTH must not be 0");
+	if (*off + *len < *off)
+		return usage_error(cmd, "OFFSET + LENGTH is too large");
+	return 0;
+}
+
 /* "16 MiB", "1.5 KiB", "100 bytes". */
 const char *human_size(unsigned long long bytes, char *buf, size_t len)
 {

@@ -48,6 +48,8 @@ int wants_help(int argc, char **argv);
 int parse_size(const char *s, unsigned long long *val);
 int parse_size_arg(const char *cmd, const char *what, const char *s,
 		   unsigned long long *val);
+int parse_range_args(const char *cmd, char **args, unsigned long long *off,
+		     unsigned long long *len);
 const char *human_size(unsigned long long bytes, char *buf, size_t len);
 int read_text(const char *path, char *buf, size_t len);
 int write_text(const char *path, const char *text);
