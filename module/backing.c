@@ -25,8 +25,8 @@
  * must not wait for anything they hold.
  *
  * Reads (with the hole check before them), resizes and punches run on a
- * workqueue of the driver, and the caller waits for them, as the loop
- * driver's I/O runs on its workers.  A fault that reads the file holds
+ * kernel worker (system_unbound_wq), and the caller waits for them, as the
+ * loop driver's I/O runs on its workers.  A fault that reads the file holds
  * the faulting process's mmap_lock, and a resize or punch holds the
  * cache's invalidate_lock, which faults take under mmap_lock; the backing
  * file system takes its inode lock for the I/O (ext4 does, even for a
@@ -41,11 +41,17 @@
  * nothing should while the module is loaded, exactly as for the backing
  * file of a loop device.
  *
- * Writes go through the workqueue too, although writeback holds none of
- * those locks: whoever starts writeback (an fsync(), an eviction) is not
- * the one writing the file, so neither their RLIMIT_FSIZE, nor their
- * signals, nor their credentials (quota, reserved blocks) may apply.  The
- * worker is a kernel thread, and runs with the loader's credentials.
+ * Writes go to a worker too, although writeback holds none of those
+ * locks: whoever starts writeback (an fsync(), an eviction) is not the one
+ * writing the file, so neither their RLIMIT_FSIZE, nor their signals, nor
+ * their credentials (quota, reserved blocks) may apply.  The worker is a
+ * kernel thread, and runs with the loader's credentials; so does the
+ * flusher, which writes itself.
+ *
+ * (A workqueue of the driver's own, created at load and destroyed at
+ * unload, was tried: on the debug kernel, 6.1 with kmemleak, every load
+ * and unload of it was followed by kmemleak reports of pipe inodes that
+ * other processes had made.  The shared unbound workqueue shows none.)
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -76,10 +82,8 @@ static loff_t vmdemo_backing_size(struct vmdemo_backing *b)
 	return i_size_read(file_inode(b->file));
 }
 
-static struct workqueue_struct *vmdemo_io_wq;
-
 /**
- * struct vmdemo_backing_call - one call run on the driver's workqueue
+ * struct vmdemo_backing_call - one call run on a kernel worker
  * @work: the work item, on the caller's stack
  * @done: completed by the worker
  * @fn: what to run
@@ -96,10 +100,9 @@ struct vmdemo_backing_call {
 	long ret;
 };
 
-static void vmdemo_backing_work(struct work_struct *work)
+/* Run the call in this thread, as the loader, without the caller's limits. */
+static void vmdemo_backing_call_now(struct vmdemo_backing_call *call)
 {
-	struct vmdemo_backing_call *call =
-		container_of(work, struct vmdemo_backing_call, work);
 	unsigned int throttle = current->flags & PF_LOCAL_THROTTLE;
 	const struct cred *old = override_creds(call->cred);
 	unsigned int nofs = memalloc_nofs_save();
@@ -115,10 +118,25 @@ static void vmdemo_backing_work(struct work_struct *work)
 	current->flags = (current->flags & ~PF_LOCAL_THROTTLE) | throttle;
 	revert_creds(old);
 	memalloc_nofs_restore(nofs);
+}
+
+static void vmdemo_backing_work(struct work_struct *work)
+{
+	struct vmdemo_backing_call *call =
+		container_of(work, struct vmdemo_backing_call, work);
+
+	vmdemo_backing_call_now(call);
 	complete(&call->done);
 }
 
-/* Run @fn(@arg) on the workqueue and wait for it (see the top). */
+/*
+ * Run @fn(@arg) on a kernel worker and wait for it (see the top).  A
+ * kernel thread (the flusher writing back, a kworker) holds no lock of a
+ * user's and has no limits of one: it runs the call itself.  That is also
+ * what keeps writeback free of any wait for a worker to be created, which
+ * takes memory: reclaim may wait for the flusher's writeback, never for a
+ * fault's read or an fsync().
+ */
 static long vmdemo_backing_run(struct vmdemo_backing *b,
 			       long (*fn)(void *arg), void *arg)
 {
@@ -126,15 +144,19 @@ static long vmdemo_backing_run(struct vmdemo_backing *b,
 		.fn = fn, .arg = arg, .cred = b->file->f_cred,
 	};
 
+	if (current->flags & PF_KTHREAD) {
+		vmdemo_backing_call_now(&call);
+		return call.ret;
+	}
 	INIT_WORK_ONSTACK(&call.work, vmdemo_backing_work);
 	init_completion(&call.done);
-	queue_work(vmdemo_io_wq, &call.work);
+	queue_work(system_unbound_wq, &call.work);
 	wait_for_completion(&call.done);
 	destroy_work_on_stack(&call.work);
 	return call.ret;
 }
 
-/* Set the file's size (as the loader: at load, or on the workqueue). */
+/* Set the file's size (as the loader: at load, or on a worker). */
 static int vmdemo_backing_set_size(struct vmdemo_backing *b, loff_t size)
 {
 	return vfs_truncate(&b->file->f_path, size);
@@ -215,15 +237,6 @@ int vmdemo_backing_open(struct vmdemo_backing *b, const char *path,
 		}
 	}
 
-	err = -ENOMEM;
-	/* A rescuer thread: reads must progress under memory pressure. */
-	vmdemo_io_wq = alloc_workqueue("vmdemo_io", WQ_UNBOUND | WQ_MEM_RECLAIM,
-				       0);
-	if (!vmdemo_io_wq) {
-		pr_err("backing=%s: cannot create its workqueue\n", path);
-		goto fail;
-	}
-
 	/* The same file again (not the same path), for direct I/O. */
 	file = dentry_open(&b->file->f_path,
 			   (flags & ~(O_CREAT | O_EXCL)) | O_DIRECT,
@@ -256,8 +269,6 @@ loff_t vmdemo_backing_max_size(struct vmdemo_backing *b)
  */
 void vmdemo_backing_close(struct vmdemo_backing *b)
 {
-	destroy_workqueue(vmdemo_io_wq);
-	vmdemo_io_wq = NULL;
 	if (b->direct)
 		filp_close(b->direct, NULL);
 	filp_close(b->file, NULL);
@@ -271,7 +282,7 @@ static struct file *vmdemo_backing_pick(struct vmdemo_backing *b, size_t len)
 	return b->direct && PAGE_ALIGNED(len) ? b->direct : b->file;
 }
 
-/* One synchronous read or write of @iter at @pos (on the workqueue). */
+/* One synchronous read or write of @iter at @pos (on a worker). */
 static ssize_t vmdemo_backing_rw(struct vmdemo_backing *b, struct iov_iter *iter,
 				 loff_t pos, bool write)
 {
@@ -292,7 +303,7 @@ static ssize_t vmdemo_backing_rw(struct vmdemo_backing *b, struct iov_iter *iter
 }
 
 /**
- * struct vmdemo_backing_args - the arguments of a call on the workqueue
+ * struct vmdemo_backing_args - the arguments of a call on a worker
  * @b: the backing file
  * @folios: pages to read into
  * @nr: how many
