@@ -7,6 +7,7 @@
  *   vmops.c  the vm_operations_struct: fault, page_mkwrite, open, close
  *   around.c fault-around (map_pages), counting exactly what it maps
  *   store.c  the page cache that holds the bytes of the device
+ *   readin.c reading its pages from the backing file, with readahead
  *   backing.c the backing file behind that cache (backing=PATH)
  *   writeback.c dirty pages, writeback and eviction with a backing file
  *   rw.c     read() and write() of those bytes
