@@ -77,7 +77,8 @@ static unsigned int vmdemo_store_readahead(struct vmdemo_store *store,
  * vmdemo_store_read_in() - fill a new page of a backed store from its file
  * @store: the store, with a backing file
  * @folio: the page, locked, in the cache, not uptodate
- * @flags: VMDEMO_GET_FAULT to read ahead of a page fault
+ * @flags: VMDEMO_GET_FAULT to read ahead of a page fault; VMDEMO_GET_DATA
+ *	if the caller has just found that the file holds data there
  *
  * A page in a hole of the file is zeroed without I/O.  Readahead pages are
  * made uptodate and unlocked here; a page the file could not fill stays
@@ -94,7 +95,8 @@ int vmdemo_store_read_in(struct vmdemo_store *store, struct folio *folio,
 	unsigned int i, ra = 0, got;
 	ssize_t ret;
 
-	ret = vmdemo_backing_hole(&store->backing, pos);
+	/* One trip to the worker saved where the caller has just asked. */
+	ret = flags & VMDEMO_GET_DATA ? 0 : vmdemo_backing_hole(&store->backing, pos);
 	if (ret == 1) {
 		folio_zero_range(folio, 0, folio_size(folio));
 		folio_mark_uptodate(folio);

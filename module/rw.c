@@ -77,7 +77,8 @@ ssize_t vmdemo_store_read(struct vmdemo_store *store, struct kiocb *iocb,
 			err = vmdemo_backing_hole(&store->backing,
 						  (loff_t)index << PAGE_SHIFT);
 			if (!err)
-				err = vmdemo_store_get_folio(store, index, 0,
+				err = vmdemo_store_get_folio(store, index,
+							     VMDEMO_GET_DATA,
 							     &folio);
 			if (err == -ENXIO)
 				break;

@@ -335,7 +335,8 @@ int vmdemo_store_get_folio(struct vmdemo_store *store, pgoff_t index,
 			else if (folio_test_uptodate(folio))
 				ret = 0;
 			else	/* A failed read left it: read it again. */
-				ret = vmdemo_store_read_in(store, folio, 0);
+				ret = vmdemo_store_read_in(store, folio,
+							   flags & VMDEMO_GET_DATA);
 			if (ret >= 0) {
 				*foliop = folio;
 				return ret;

@@ -79,6 +79,7 @@ void vmdemo_store_exit(struct vmdemo_store *store);
 void vmdemo_free_folio(struct folio *folio);
 /* vmdemo_store_get_folio() flags */
 #define VMDEMO_GET_FAULT	BIT(0)	/* a page fault: read ahead */
+#define VMDEMO_GET_DATA		BIT(1)	/* the caller found data there: no hole check */
 int vmdemo_store_get_folio(struct vmdemo_store *store, pgoff_t index,
 			   unsigned int flags, struct folio **foliop);
 unsigned int vmdemo_store_readahead_pages(void);
