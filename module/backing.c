@@ -47,11 +47,6 @@
  * their credentials (quota, reserved blocks) may apply.  The worker is a
  * kernel thread, and runs with the loader's credentials; so does the
  * flusher, which writes itself.
- *
- * (A workqueue of the driver's own, created at load and destroyed at
- * unload, was tried: on the debug kernel, 6.1 with kmemleak, every load
- * and unload of it was followed by kmemleak reports of pipe inodes that
- * other processes had made.  The shared unbound workqueue shows none.)
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

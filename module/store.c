@@ -149,8 +149,16 @@ static struct inode *vmdemo_backed_inode(struct super_block *sb)
 		return ERR_PTR(-ENOMEM);
 	inode->i_ino = get_next_ino();
 	inode->i_mode = S_IFREG | 0600;
-	/* Writeback skips unhashed inodes; nobody looks this one up. */
-	inode_fake_hash(inode);
+	/*
+	 * Writeback skips unhashed inodes, so this one is hashed, for real:
+	 * evict() takes it out of the hash again.  Not inode_fake_hash():
+	 * evict() leaves a fake hash in place, and this inode goes back to
+	 * the kernel's shared inode cache, whose next user (a pipe, a
+	 * socket) would then look hashed too; its last iput() would keep
+	 * it, unreferenced, for ever (kmemleak saw exactly that).  Nobody
+	 * looks this one up: its number is unique and its super block ours.
+	 */
+	insert_inode_hash(inode);
 	inode->i_mapping->a_ops = &vmdemo_backed_aops;
 	mapping_set_release_always(inode->i_mapping);
 	return inode;
