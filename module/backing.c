@@ -210,6 +210,18 @@ int vmdemo_backing_open(struct vmdemo_backing *b, const char *path,
 		err = -EACCES;
 		goto fail;
 	}
+	/*
+	 * Nor may it be in use as something else's store (a loop device,
+	 * another program): i_writecount counts the open files that may
+	 * write it, and ours is one.  A check at load, not a lock: only
+	 * root can open the file, and root is told not to (see the top).
+	 */
+	if (atomic_read(&file_inode(file)->i_writecount) > 1) {
+		pr_err("backing=%s: open for writing elsewhere (a loop device? lsof or fuser names who): close it first\n",
+		       path);
+		err = -EBUSY;
+		goto fail;
+	}
 	if (!file->f_op->read_iter || !file->f_op->write_iter) {
 		pr_err("backing=%s: its file system has no read_iter/write_iter\n",
 		       path);

@@ -19,7 +19,9 @@
  *   bad paths         a directory (EISDIR: it is opened for writing),
  *                     /dev/null (EINVAL), a file in a directory that does
  *                     not exist (ENOENT), an existing file larger than
- *                     size= (EINVAL, the file left alone): the load fails,
+ *                     size= (EINVAL, the file left alone), a file others
+ *                     may read (EACCES), a file open for writing elsewhere
+ *                     (EBUSY; loads once it is closed): the load fails,
  *                     the module is not loaded, the kernel log says why
  */
 #define _GNU_SOURCE
@@ -247,6 +249,33 @@ TEST_F(badpath, file_larger_than_size)
 	/* The file is left as it was. */
 	ASSERT_EQ(0, stat(path, &st));
 	EXPECT_EQ((off_t)pages(8), st.st_size);
+}
+
+TEST_F(badpath, file_others_may_read)
+{
+	int fd;
+
+	fd = open(self->big, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, fchmod(fd, 0644));
+	close(fd);
+	expect_refused(_metadata, self->big, "", EACCES);
+}
+
+TEST_F(badpath, file_open_for_writing_elsewhere)
+{
+	int fd;
+
+	fd = open(self->big, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, pages(4)));
+	expect_refused(_metadata, self->big, "", EBUSY);
+	/* Open only for reading, it is not in use as a store. */
+	close(fd);
+	fd = open(self->big, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, backing_load(self->big, ""));
+	close(fd);
 }
 
 BACKING_MAIN()
