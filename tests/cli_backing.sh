@@ -155,6 +155,9 @@ verdict "tour step 12 with a backing file: PASS" \
 run vmdemo tour append
 verdict "tour step 13 (append) with a backing file: PASS" \
 	'[ $rc = 0 ] && out "^PASS  step 13" && ! out "FAIL"'
+run vmdemo tour program
+verdict "tour step 14 (a program's mappings) with a backing file: PASS" \
+	'[ $rc = 0 ] && out "^PASS  step 14" && ! out "FAIL"'
 vmdemo unload >/dev/null
 
 # --- a relative path --------------------------------------------------------

@@ -278,9 +278,9 @@ mount | grep -q " /sys/kernel/debug " && umount /sys/kernel/debug && {
 
 # --- the tour ---------------------------------------------------------------
 run vmdemo tour --list
-verdict "tour --list: 13 numbered steps" \
-	'[ $rc = 0 ] && [ $(wc -l <$T/out) -ge 13 ] && out "^ 1  demand-paging" && out "^10  msync-mprotect-madvise" &&
-	 out "^11  mmap-calls" && out "^12  cache-writeback" && out "^13  append"'
+verdict "tour --list: 14 numbered steps" \
+	'[ $rc = 0 ] && [ $(wc -l <$T/out) -ge 14 ] && out "^ 1  demand-paging" && out "^10  msync-mprotect-madvise" &&
+	 out "^11  mmap-calls" && out "^12  cache-writeback" && out "^13  append" && out "^14  program"'
 run vmdemo tour 42
 verdict "tour with no such step: exit 2" '[ $rc = 2 ] && err "no step .42."'
 run vmdemo tour --bogus
@@ -338,8 +338,9 @@ run vmdemo tour
 # Loaded without backing= here: step 12 (the cache and its backing file)
 # says how to enable it and is skipped; tests/cli_backing.sh runs it.
 verdict "tour: every step passes but step 12, skipped without a backing file; exit 0" \
-	'[ $rc = 0 ] && [ $(grep -c "^PASS  step" $T/out) = 12 ] && ! grep -q "FAIL" $T/out &&
-	 out "^SKIP  step 12" && out "^PASS  step 13" && out "Tour finished: 12 steps passed, 1 skipped."'
+	'[ $rc = 0 ] && [ $(grep -c "^PASS  step" $T/out) = 13 ] && ! grep -q "FAIL" $T/out &&
+	 out "^SKIP  step 12" && out "^PASS  step 13" && out "^PASS  step 14" &&
+	 out "Tour finished: 13 steps passed, 1 skipped."'
 verdict "tour: fault_around_bytes and the device size put back" \
 	'[ "$(cat $FA)" = 32768 ] && vmdemo info | grep -q "^size  *3 MiB"'
 echo "$fa_before" >$FA

@@ -192,7 +192,8 @@ long minflt(void)
 	return ru.ru_minflt;
 }
 
-unsigned long long pfn(const void *addr)
+/* The /proc/self/pagemap entry of the page that holds @addr. */
+static uint64_t pagemap_entry(const void *addr)
 {
 	uint64_t entry = 0;
 	int fd = open("/proc/self/pagemap", O_RDONLY);
@@ -203,8 +204,23 @@ unsigned long long pfn(const void *addr)
 		  (uintptr_t)addr / page * sizeof(entry)) != sizeof(entry))
 		die("cannot read /proc/self/pagemap");
 	close(fd);
+	return entry;
+}
+
+unsigned long long pfn(const void *addr)
+{
+	uint64_t entry = pagemap_entry(addr);
+
 	/* Bit 63: present; bits 0-54: the page frame number. */
 	return (entry >> 63) ? entry & ((1ULL << 55) - 1) : 0;
+}
+
+int page_is_file(const void *addr)
+{
+	uint64_t entry = pagemap_entry(addr);
+
+	/* Bit 61: a file page (or shared anonymous memory's tmpfs page). */
+	return (entry >> 63) ? (int)((entry >> 61) & 1) : -1;
 }
 
 int page_dirty(const void *addr)

@@ -58,6 +58,11 @@ struct stats stats_since(const struct stats *before);
 long minflt(void);
 /* The physical page frame number that maps @addr, 0 if none. */
 unsigned long long pfn(const void *addr);
+/*
+ * Is the page that maps @addr a file's page (pagemap's "file-page or
+ * shared-anon" bit)?  1 or 0 (an anonymous page); -1 if none is mapped.
+ */
+int page_is_file(const void *addr);
 
 /*
  * Is the page frame that maps @addr dirty (PG_dirty, /proc/kpageflags)?

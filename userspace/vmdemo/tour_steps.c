@@ -396,6 +396,36 @@ const struct tour_step tour_steps[] = {
 "tmpfs and on the device alike; the driver saw nothing of the tmpfs\n"
 "file, whose pages are in tmpfs's own page cache.",
 },
+{
+	.name = "14-program",
+	.title = "How Linux runs a program: mappings made by execve()",
+	.fault_around = 4096,
+	.intro =
+"Linux itself is the biggest user of mmap().  execve() builds the new\n"
+"program's address space out of mappings: its code and its initialised\n"
+"data are private mappings of the program file, the heap and the stack\n"
+"are anonymous memory.  The program prints its own /proc/self/maps with\n"
+"what each line is, forks, and the child runs the same program again\n"
+"with execve().  Then it compares the page frames of the code and of\n"
+"the initialised data in the two processes, writes to its data, and\n"
+"compares again.",
+	.meaning =
+"Both processes ran their code from the same frame: the program file's\n"
+"page in the page cache, mapped into each of them, so a program that\n"
+"many processes run is in memory once.  Shared libraries work the same\n"
+"way (private mappings of the library file, which the dynamic loader\n"
+"makes with mmap()); the tour's programs are linked statically, so\n"
+"there is no library to show here.  Initialised data is a private\n"
+"mapping too, shared until written: the write gave the writer an\n"
+"anonymous copy, and the other process kept the file's page and its\n"
+"bytes, as step 5 showed on the device.  The heap and the stack are\n"
+"anonymous: no file behind them.  fork() copied the mappings (the\n"
+"driver saw one vma_open), and after execve() the device's mapping was\n"
+"gone: the new program starts with what the ELF loader maps\n"
+"(load_elf_binary() in fs/binfmt_elf.c, which calls the same vm_mmap()\n"
+"as the mmap() system call).  The driver saw none of this but its own\n"
+"mapping: the program's pages belong to the program file.",
+},
 };
 
 const int tour_nsteps = ARRAY_SIZE(tour_steps);
