@@ -126,6 +126,12 @@ run vmdemo map "$P" "$A-$A5"
 verdict "map PID ADDR-END over two mappings: the device's three cells, then the zero page and a hole" \
 	'[ $rc = 0 ] && line "  $A  $c0$p1." && out "^\[anonymous\]  $A3-" && line "  $A3  $z3." &&
 	 out "^    page 0 *$A3  $z3  zero page  *pfn 0x$F3 " && line "    page 1    $A4  .  not present"'
+run vmdemo map --row "$P" "$A-$A5"
+verdict "map --row PID ADDR-END: only the five letters, on one line" \
+	'[ $rc = 0 ] && [ "$(cat $T/out)" = "$c0$p1.$z3." ]'
+run vmdemo map --row --json "$P" "$A-$A5"
+verdict "map --row --json: exit 2, one or the other" '[ $rc = 2 ] && err "not both"'
+
 run vmdemo map "$P" "0x$A2"
 verdict "map PID ADDR: the whole mapping that holds ADDR" \
 	'[ $rc = 0 ] && line "  $A  $c0$p1." && ! out "^\[anonymous\]"'

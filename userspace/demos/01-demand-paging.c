@@ -31,6 +31,8 @@ int main(void)
 	check_count("faults", d.faults, 0, "but no page was touched yet");
 	check_count("pages_resident", d.pages_resident, 0,
 		    "so the device holds no page yet");
+	check_strip(strip("pages 0-15 after mmap():", (void *)map, 16),
+		    "................", "no page is mapped");
 
 	printf("\n  Reading one byte of each page, in order:\n\n");
 	printf("  pages read   driver faults   pages_resident   minor faults (getrusage)\n");
@@ -60,6 +62,8 @@ int main(void)
 	      flt);
 	check(zero, "every page read as zeroes: a page never written is\n"
 	      "allocated zero-filled, as on tmpfs");
+	check_strip(strip("pages 0-15 after the reads:", (void *)map, 16),
+		    "cccccccccccccccc", "each page is the device's own page");
 
 	f0 = minflt();
 	for (i = 0; i < NPAGES; i++)

@@ -41,6 +41,8 @@ int main(void)
 	if (map == MAP_FAILED)
 		die("mmap");
 	printf("  The device's 3 pages hold \"device v1\"; mapped them MAP_PRIVATE, read-write.\n");
+	check_strip(strip("mapped, nothing touched:", map, 3), "...",
+		    "mmap() mapped no page");
 
 	printf("\n  Page 0: write \"mine\" through the private mapping:\n");
 	stats_read(&before);
@@ -53,6 +55,8 @@ int main(void)
 		    "the device's page itself is not written");
 	check(!strcmp(map, "mine"), "the mapping reads \"%s\"", map);
 	check(device_says(fd, 0, "device v1"), "read() of the device still says \"device v1\"");
+	check_strip(strip("after the write to page 0:", map, 3), "p..",
+		    "page 0 is a private copy, anonymous memory");
 
 	printf("\n  Page 1: never touched by the mapping; pwrite() \"device v2\" there:\n");
 	device_write(fd, 1, "device v2");
@@ -63,6 +67,8 @@ int main(void)
 	check_count("faults_read", d.faults_read, 1,
 		    "a read fault mapped the device's own page,\n"
 		    "read-only");
+	check_strip(strip("after the read of page 1:", map, 3), "pc.",
+		    "page 1 is the device's page");
 
 	printf("\n  Page 2: read it through the mapping first, then pwrite() \"device v2\":\n");
 	(void)*(volatile char *)(map + 2 * page);
@@ -83,5 +89,7 @@ int main(void)
 	      "process's own copy",
 	      map + 2 * page);
 	check(device_says(fd, 2, "device v3"), "the device says \"device v3\"");
+	check_strip(strip("after the write to page 2:", map, 3), "pcp",
+		    "page 2 became a private copy in its turn");
 	return demo_done();
 }

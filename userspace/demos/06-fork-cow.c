@@ -97,6 +97,8 @@ int main(void)
 	      "set-up: page 0 copied (faults_cow), page 1 mapped (faults_read),\n"
 	      "page 2 (faults_write_shared); a second write to page 0 cost\n"
 	      "no fault: it was writable");
+	check_strip(strip("pages 0-1, parent, before fork():", p0, 2), "pc",
+		    "a private copy, then the device's page");
 
 	stats_read(&before);
 	pid = fork();
@@ -108,11 +110,13 @@ int main(void)
 		if (pwrite(fd, "device v2", 10, page) != 10)
 			die("pwrite");
 		strcpy(r->read1, p1);
+		strip("pages 0-1, child, before writing:", p0, 2);
 		r->faults0 = write_faults(p0, "child");
 		r->faults1 = write_faults(p1, "child");
 		r->new0 = pfn(p0);
 		r->new1 = pfn(p1);
 		r->shared = pfn(r);
+		strip("pages 0-1, child, after writing:", p0, 2);
 		raise(SIGSTOP);	/* alive, its copies mapped, till the end */
 		_exit(0);
 	}
@@ -141,6 +145,8 @@ int main(void)
 	faults1 = write_faults(p1, "parent");
 	printf("  parent, after writing:  %#-8llx  %#llx\n",
 	       pfn(p0), pfn(p1));
+	check_strip(strip("pages 0-1, parent, after writing:", p0, 2), "pp",
+		    "both pages are the parent's own now");
 	check(faults0 == 1 && pfn(p0) == pfn0,
 	      "page 0: the parent's write faulted (fork() had write-protected\n"
 	      "it), yet did not copy: the child had let go of the frame");

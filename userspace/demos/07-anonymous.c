@@ -19,6 +19,8 @@ struct result {
 	int frames;		/* distinct physical pages seen */
 	int new_frame;		/* a write to page 0 changed its frame */
 	char name[64];		/* the mapping's name in /proc/self/maps */
+	char read[NPAGES + 1];	/* vmdemo map's picture after the reads */
+	char wrote[NPAGES + 1];	/* and after the write to page 0 */
 	struct stats dev;	/* what the device's counters did */
 };
 
@@ -71,8 +73,10 @@ static struct result read_mapping(int flags, int fd)
 		r.frames += j == (int)i;
 	}
 	maps_name(map, r.name, sizeof(r.name));
+	snprintf(r.read, sizeof(r.read), "%s", map_row(map, NPAGES));
 	map[0] = 1;
 	r.new_frame = pfn(map) != frame[0];
+	snprintf(r.wrote, sizeof(r.wrote), "%s", map_row(map, NPAGES));
 	munmap(map, NPAGES * page);
 	return r;
 }
@@ -105,7 +109,24 @@ int main(void)
 	show("MAP_PRIVATE|MAP_ANONYMOUS", &anon);
 	show("MAP_SHARED|MAP_ANONYMOUS", &shanon);
 	show("MAP_PRIVATE of the device", &dev);
+	printf("\n  %-26s %-18s %s\n", "", "after the reads", "after a write to page 0");
+	printf("  %-26s %-18s %s\n", "MAP_PRIVATE|MAP_ANONYMOUS", anon.read, anon.wrote);
+	printf("  %-26s %-18s %s\n", "MAP_SHARED|MAP_ANONYMOUS", shanon.read, shanon.wrote);
+	printf("  %-26s %-18s %s\n", "MAP_PRIVATE of the device", dev.read, dev.wrote);
+	legend();
 	printf("\n");
+	check_strip(anon.read, "zzzzzzzzzzzzzzzz",
+		    "private anonymous, read: the zero page everywhere");
+	check_strip(anon.wrote, "azzzzzzzzzzzzzzz",
+		    "written: page 0 is anonymous memory of its own");
+	check_strip(shanon.read, "cccccccccccccccc",
+		    "shared anonymous: pages of a hidden tmpfs file");
+	check_strip(shanon.wrote, "cccccccccccccccc",
+		    "written: the same page, shared ones are not copied");
+	check_strip(dev.read, "cccccccccccccccc",
+		    "private of the device, read: the device's pages");
+	check_strip(dev.wrote, "pccccccccccccccc",
+		    "written: page 0 is a private copy");
 
 	check(anon.faults == NPAGES && shanon.faults == NPAGES && dev.faults == NPAGES,
 	      "each mapping took one minor fault per page");

@@ -77,10 +77,18 @@ int main(void)
 	      d.pages_allocated == 3 && d.faults_cow == 1,
 	      "filling took 3 shared write faults (pages 1-3, allocated), and\n"
 	      "writing page 3 of a MAP_PRIVATE mapping a copy (faults_cow)");
+	check_strip(strip("shared mapping, before:", map, 4), "cccc",
+		    "the 4 device pages");
+	check_strip(strip("private mapping, before:", copy, 4), "...p",
+		    "only page 3, a private copy");
 	stats_read(&before);
 	device_set_size(fd, page + 6);
 	d = stats_since(&before);
 	check_count("pages_freed", d.pages_freed, 2, "pages 2 and 3 left the page cache");
+	check_strip(strip("shared mapping, after the shrink:", map, 4), "cc..",
+		    "pages 2 and 3 unmapped");
+	check_strip(strip("private mapping, after:", copy, 4), "....",
+		    "the private copy unmapped too");
 	stats_read(&before);
 	for (i = 0; i < (int)page; i++)
 		kept &= map[page + i] == (i < 6 ? 'y' : 0);

@@ -67,10 +67,13 @@ int main(void)
 	      "after mprotect(PROT_READ | PROT_WRITE) the write works: \"w1\"");
 
 	printf("\n  madvise(MADV_DONTNEED) on the shared mapping:\n");
+	check_strip(strip("before:", shared, 1), "c", "the device's page");
 	stats_read(&before);
 	if (madvise(shared, page, MADV_DONTNEED))
 		die("madvise");
 	d = stats_since(&before);
+	check_strip(strip("after MADV_DONTNEED:", shared, 1), ".",
+		    "not mapped any more");
 	check_count("pages_resident", d.pages_resident, 0,
 		    "the page stays in the device's cache...");
 	stats_read(&before);
@@ -85,8 +88,11 @@ int main(void)
 	strcpy(private, "private");
 	check(!strcmp(private, "private") && device_says(fd, "w1"),
 	      "wrote \"private\" to the private mapping: a private copy");
+	check_strip(strip("before:", private, 1), "p", "a private copy");
 	if (madvise(private, page, MADV_DONTNEED))
 		die("madvise");
+	check_strip(strip("after MADV_DONTNEED:", private, 1), ".",
+		    "the copy is gone");
 	stats_read(&before);
 	check(!strcmp(private, "w1"),
 	      "after MADV_DONTNEED it reads \"%s\": the private copy was thrown\n"

@@ -91,6 +91,24 @@ const char *demo_backing(void);
 int demo_counts_closes(void);
 void check_count(const char *name, long long got, long long want,
 		 const char *why);
+/*
+ * strip.c: a picture of @npages pages (at most 64) of this process from
+ * @addr, drawn by "vmdemo map --row" (the vmdemo command: VMDEMO_CMD,
+ * which the tour sets, or vmdemo on the PATH), one letter per page:
+ * c the mapped file's page (the device's), p a private copy, a anonymous,
+ * z the zero page, . not present; upper case if dirty.  Prints it after
+ * @label and returns it (until the next call); exits if vmdemo fails.
+ */
+const char *strip(const char *label, const void *addr, size_t npages);
+/* The same picture, not printed; legend() prints what the letters mean. */
+const char *map_row(const void *addr, size_t npages);
+void legend(void);
+/*
+ * check() that picture @got is @want, upper or lower case alike (whether
+ * a page is dirty depends on the kernel and the module's mode); @what says
+ * what it shows.
+ */
+void check_strip(const char *got, const char *want, const char *what);
 /* Exit status of the demo: 0 if every check passed, else 1. */
 int demo_done(void);
 

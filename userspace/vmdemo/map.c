@@ -48,6 +48,7 @@ static const char map_help[] =
 "  --dev        every mapping of " VMDEMO_DEVICE_PATH " (the default)\n"
 "  --with PID2  mark the cells whose frame PID2 maps too, at any address\n"
 "  --json       JSON: one object with every cell (one per stop with PROGRAM)\n"
+"  --row        only the cells' letters, on one line (for scripts)\n"
 "  -h, --help   this help\n"
 "\n"
 "Cells (upper case: dirty, as /proc/kpageflags says):\n"
@@ -203,6 +204,13 @@ static int draw(pid_t pid, const struct map_opts *o)
 		map_print_json(pid, comm, s, ns, &pm, o);
 		goto out;
 	}
+	if (o->row) {
+		for (i = 0; i < ns; i++)
+			for (k = 0; k < (s[i].to - s[i].from) / page_size(); k++)
+				putchar(map_cell_letter(&s[i].cells[k]));
+		putchar('\n');
+		goto out;
+	}
 	printf("%sProcess %d (%s)%s", map_sgr(o, "1"), pid, comm, map_sgr(o, "0"));
 	if (o->with)
 		printf(", compared with process %d", o->with);
@@ -292,6 +300,7 @@ int cmd_map(int argc, char **argv)
 		{ "dev", no_argument, NULL, 'd' },
 		{ "with", required_argument, NULL, 'w' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "row", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -331,6 +340,9 @@ int cmd_map(int argc, char **argv)
 		case 'j':
 			o.json = 1;
 			break;
+		case 'r':
+			o.row = 1;
+			break;
 		case 'h':
 			fputs(map_help, stdout);
 			return EXIT_OK;
@@ -363,6 +375,8 @@ int cmd_map(int argc, char **argv)
 	}
 	if ((o.vma != 0) + o.dev + o.range > 1)
 		return usage_error("map", "give one of ADDR[-END], --vma N and --dev");
+	if (o.json && o.row)
+		return usage_error("map", "give --json or --row, not both");
 	nocolour = getenv("NO_COLOR");
 	o.colour = !o.json && isatty(STDOUT_FILENO) && !(nocolour && *nocolour);
 	return program ? run_program(program, &o) : draw(pid, &o);

@@ -9,7 +9,7 @@
 #include "vmdemo.h"
 
 struct map_opts {
-	int json, colour, dev, vma;
+	int json, row, colour, dev, vma;
 	int range, single;		/* ADDR[-END] given; just ADDR */
 	unsigned long from, to;
 	pid_t with;
@@ -24,6 +24,7 @@ struct section {
 
 /* map_draw.c */
 const char *map_sgr(const struct map_opts *o, const char *code);
+char map_cell_letter(const struct cell *c);
 void map_print_section(pid_t pid, const struct section *s, int list,
 		       const struct map_opts *o);
 void map_print_legend(const struct map_opts *o, int device);

@@ -43,7 +43,8 @@ const char *map_sgr(const struct map_opts *o, const char *code)
 	return buf[k];
 }
 
-static char letter(const struct cell *c)
+/* The letter of cell @c: its class's, upper case when dirty. */
+char map_cell_letter(const struct cell *c)
 {
 	char l = classes[c->class].letter;
 
@@ -53,7 +54,7 @@ static char letter(const struct cell *c)
 static void put_cell(const struct map_opts *o, const struct cell *c)
 {
 	printf("%s%s%c%s", map_sgr(o, classes[c->class].sgr),
-	       c->dirty == 1 ? map_sgr(o, "1") : "", letter(c), map_sgr(o, "0"));
+	       c->dirty == 1 ? map_sgr(o, "1") : "", map_cell_letter(c), map_sgr(o, "0"));
 }
 
 /* The row of cells from @c, as plain text (to compare rows). */
@@ -62,7 +63,7 @@ static void row_text(const struct cell *c, size_t n, char *buf)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		buf[i] = letter(&c[i]);
+		buf[i] = map_cell_letter(&c[i]);
 		buf[n + i] = c[i].shared == 1 ? '^' : ' ';
 	}
 	buf[2 * n] = '\0';

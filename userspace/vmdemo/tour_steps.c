@@ -362,10 +362,10 @@ const struct tour_step tour_steps[] = {
 "msync(MS_ASYNC) wrote nothing and changed nothing: the kernel already\n"
 "tracks dirty pages, and in current Linux MS_ASYNC starts no I/O\n"
 "(mm/msync.c).  The flusher threads wrote the page with no call from\n"
-"the program, and that too write-protected it.  (Turning periodic\n"
-"writeback back on woke them at once; normally they look every\n"
-"dirty_writeback_centisecs, 5 s, for pages dirty for longer than\n"
-"dirty_expire_centisecs, 30 s.)",
+"the program, and that too write-protected it.  (The program had set\n"
+"their period to an hour; shortening it woke them at once.  Normally\n"
+"they look every dirty_writeback_centisecs, 5 s, for pages dirty for\n"
+"longer than dirty_expire_centisecs, 30 s.)",
 },
 {
 	.name = "13-append",
