@@ -353,8 +353,11 @@ static int run_step(int i, const char *dir)
 	print_deltas(&before, &after);
 
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-		printf("\n%s\n\nPASS  step %d: every check held.\n",
-		       s->meaning, i + 1);
+		printf("\n%s\n", s->meaning);
+		if (s->path)
+			printf("\nOn the fault path (man vmdemo: FAULT PATH; README: The fault path):\n%s\n",
+			       s->path);
+		printf("\nPASS  step %d: every check held.\n", i + 1);
 		return 0;
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == STEP_SKIPPED) {

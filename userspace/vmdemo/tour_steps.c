@@ -25,6 +25,10 @@ const struct tour_step tour_steps[] = {
 "do_shared_fault() (a write to a shared one); older texts name this\n"
 "do_linear_fault().  The program maps 64 pages, reads them one by one,\n"
 "and watches the driver's counters and its own fault count (getrusage).",
+	.path =
+"  handle_mm_fault -> do_fault -> do_read_fault -> .fault (vmdemo_fault):\n"
+"  faults_read.  No PTE yet, fault-around off, so every first touch\n"
+"  takes this branch; the second reading finds the PTEs and never faults.",
 	.meaning =
 "Memory is mapped on demand: mmap() itself brought in no page, each page\n"
 "cost one fault on its first access and none afterwards, because from\n"
@@ -53,6 +57,10 @@ const struct tour_step tour_steps[] = {
 "the page table (one page of 512 entries: 2 MiB).  The program reads the\n"
 "same 64 cached pages with fault-around off, then on (it switches\n"
 "fault_around_bytes itself), then again after freeing half of them.",
+	.path =
+"  do_read_fault -> do_fault_around -> .map_pages (map_pages,\n"
+"  map_pages_mapped): cached pages of the window are mapped without\n"
+"  .fault; then .fault, unless that mapped the faulting page too.",
 	.meaning =
 "With fault-around on, a few page faults mapped all 64 pages and the\n"
 "driver's .fault was not called at all: .map_pages found every page in\n"
@@ -80,6 +88,10 @@ const struct tour_step tour_steps[] = {
 "a radix tree, which the XArray replaced in Linux 4.20).  The program\n"
 "stores through the mapping and reads with pread(), then writes with\n"
 "pwrite() and loads through the mapping.",
+	.path =
+"  A store to an unmapped page: do_shared_fault -> .fault, then\n"
+"  .page_mkwrite (faults_write_shared, page_mkwrite).  read() and write()\n"
+"  take no fault: they copy to and from the same page cache.",
 	.meaning =
 "There is one copy of the data, in the page cache, and both ways of\n"
 "access use it: a store through the mapping was visible to read() at\n"
@@ -102,6 +114,10 @@ const struct tour_step tour_steps[] = {
 "inherits no mapping -- that opens and maps the device by itself, reads\n"
 "the message and writes an answer.  A flag in the page says whose turn\n"
 "it is.",
+	.path =
+"  Each process takes its own fault for the one page: a store,\n"
+"  do_shared_fault (.fault and .page_mkwrite); a read, do_read_fault\n"
+"  (.fault).  Both PTEs then point to the same page of the cache.",
 	.meaning =
 "Both processes mapped the same physical page (/proc/self/pagemap showed\n"
 "the same page frame), so the message went from one address space to the\n"
@@ -122,6 +138,10 @@ const struct tour_step tour_steps[] = {
 "mapping shows the file's own page.  The program maps three pages\n"
 "privately and changes the device with pwrite() before and after its\n"
 "own writes.",
+	.path =
+"  A store to an unmapped page: do_cow_fault -> .fault (faults_cow), then\n"
+"  the core mm copies.  A store to a page mapped read-only: do_wp_page ->\n"
+"  wp_page_copy, without the driver.",
 	.meaning =
 "A private mapping starts out on the page cache: a page the process has\n"
 "not written shows the device's current data, changes made after mmap()\n"
@@ -150,6 +170,10 @@ const struct tour_step tour_steps[] = {
 "both.  The program shows which physical page frames each process maps\n"
 "(/proc/self/pagemap) and counts the page faults of each write\n"
 "(getrusage).",
+	.path =
+"  After fork() every private write is do_wp_page: wp_page_copy makes a\n"
+"  copy, or the page is reused in place when nothing else holds it.  The\n"
+"  driver is not called; only the shared page's do_shared_fault is.",
 	.meaning =
 "Right after fork() the child mapped the parent's frames, for both\n"
 "private pages.  Writing to them faulted, in the child and in the\n"
@@ -188,6 +212,10 @@ const struct tour_step tour_steps[] = {
 "private anonymous mapping, of a shared anonymous mapping and of a\n"
 "private mapping of the device, and compares who supplied the pages.\n"
 "Then it checks what makes a mapping anonymous.",
+	.path =
+"  Anonymous mappings: do_anonymous_page, the zero page on a read and a\n"
+"  new page on a write (shared anonymous memory is shmem's, whose .fault\n"
+"  is shmem_fault).  The device: do_read_fault -> .fault.",
 	.meaning =
 "All three cost one minor fault per page and read as zeroes, but the\n"
 "pages came from different places.  Reads of a private anonymous\n"
@@ -213,6 +241,10 @@ const struct tour_step tour_steps[] = {
 "bytes after the end in the last page (it writes one there, grows the\n"
 "device and reads it back, then does the same on a tmpfs file), a page\n"
 "wholly past the end, and an address where nothing is mapped.",
+	.path =
+"  No VMA, or access_error(): SIGSEGV in do_user_addr_fault, before any\n"
+"  driver.  A VMA but no byte of the device: .fault returns\n"
+"  VM_FAULT_SIGBUS (faults_sigbus), and the process gets SIGBUS.",
 	.meaning =
 "The last page of a file is mapped whole: the bytes past the end read as\n"
 "zero, and writing them is allowed, but they are not data of the file:\n"
@@ -246,6 +278,10 @@ const struct tour_step tour_steps[] = {
 "VMDEMO_IOC_SET_SIZE ioctl), then copies into the new bytes.  Shrinking\n"
 "the file while it is mapped takes the pages away from everyone who maps\n"
 "them.",
+	.path =
+"  Appending: do_shared_fault (.fault, .page_mkwrite).  Shrinking unmaps\n"
+"  the pages past the end from every mapping; the next touch takes\n"
+"  .fault again, which now returns VM_FAULT_SIGBUS.",
 	.meaning =
 "Before the device grew, even byte 0 was out of bounds (SIGBUS) although\n"
 "the mapping existed: a mapping provides addresses, the file's size\n"
@@ -271,6 +307,10 @@ const struct tour_step tour_steps[] = {
 "madvise(MADV_DONTNEED) says the process no longer needs them, and the\n"
 "kernel removes them from its page table.  The program tries each on a\n"
 "shared and on a private mapping of one page.",
+	.path =
+"  After mprotect(PROT_READ) a store fails access_error(): SIGSEGV, the\n"
+"  driver never runs.  MADV_DONTNEED clears PTEs, so the next access is\n"
+"  do_read_fault -> .fault again.",
 	.meaning =
 "msync() is about storage, not visibility: read() saw the data before\n"
 "any msync().  Without a backing file the device keeps its pages only in\n"
@@ -305,6 +345,10 @@ const struct tour_step tour_steps[] = {
 "take the total past a fixed limit (swap plus a share of RAM) and ignores\n"
 "MAP_NORESERVE.  The program sets mode 0 while it runs, then puts back\n"
 "the mode it found.",
+	.path =
+"  mmap() itself, before any fault: do_mmap -> mmap_region -> the\n"
+"  driver's .mmap (mmaps); mremap() copies the VMA (vma_opens).  The\n"
+"  faults that follow take step 1's and step 5's branches.",
 	.meaning =
 "mmap() refused an offset that is not a multiple of the page size before\n"
 "the driver was asked, rounded a length up to whole pages, and placed a\n"
@@ -346,6 +390,11 @@ const struct tour_step tour_steps[] = {
 "second store, msync(MS_ASYNC) and the flusher.  It sets the module's\n"
 "readahead parameter and vm.dirty_writeback_centisecs and\n"
 "vm.dirty_expire_centisecs while it runs, and puts them back.",
+	.path =
+"  A miss: do_read_fault -> .fault reads the page from the file and\n"
+"  returns VM_FAULT_MAJOR (faults_major).  A store after writeback:\n"
+"  do_wp_page -> wp_page_shared -> .page_mkwrite (writeback had made the\n"
+"  PTE read-only).",
 	.meaning =
 "The device's bytes were in two places: the file, and, for the pages in\n"
 "use, the page cache.  Eviction wrote the dirty pages to the file and\n"
@@ -381,6 +430,10 @@ const struct tour_step tour_steps[] = {
 "page-aligned, instead of the address mmap() returned.  The program\n"
 "makes each mistake on a tmpfs file in /dev/shm and checks what follows,\n"
 "then appends the right way, on the file and on the device.",
+	.path =
+"  On the device, do_shared_fault (.fault, .page_mkwrite); past the end,\n"
+"  VM_FAULT_SIGBUS.  On the tmpfs file the same branches call shmem's\n"
+"  .fault (shmem_fault), not the driver.",
 	.meaning =
 "MAP_FILE is 0 on Linux, kept only so that old code compiles: the\n"
 "mappings with and without it were the same.  ftruncate() can fail (a\n"
@@ -409,6 +462,11 @@ const struct tour_step tour_steps[] = {
 "with execve().  Then it compares the page frames of the code and of\n"
 "the initialised data in the two processes, writes to its data, and\n"
 "compares again.",
+	.path =
+"  The program's own pages fault through do_read_fault and do_cow_fault\n"
+"  too, into its file system's .fault (filemap_fault on a disk, shmem_fault\n"
+"  on the VM's tmpfs); heap and stack through do_anonymous_page.  Only\n"
+"  the device's page went to the driver.",
 	.meaning =
 "Both processes ran their code from the same frame: the program file's\n"
 "page in the page cache, mapped into each of them, so a program that\n"

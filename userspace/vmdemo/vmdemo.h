@@ -176,6 +176,7 @@ struct tour_step {
 	const char *note;	/* about fault-around in this step, or NULL */
 	const char *intro;	/* printed before the program runs */
 	const char *meaning;	/* printed after it passed */
+	const char *path;	/* its branches of the fault path (man page) */
 };
 
 extern const struct tour_step tour_steps[];
