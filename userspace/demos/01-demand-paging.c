@@ -3,8 +3,13 @@
  * Step 1, demand paging: mmap() only reserves addresses.  Each page is
  * brought in by a page fault the first time the program touches it.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <sys/mman.h>
+#include <unistd.h>
+
+#include <linux/vmdemo.h>
 
 #include "demo.h"
 
@@ -16,16 +21,22 @@ int main(void)
 	struct stats start, d;
 	long flt = 0, f0;
 	volatile char *map;
-	int touched = 0, next = 1, zero = 1, rows_ok = 1, i;
+	int touched = 0, next = 1, zero = 1, rows_ok = 1, i, mfd, closed;
 
 	device_fresh(fd, NPAGES * page);
 	stats_read(&start);
 
-	map = mmap(NULL, NPAGES * page, PROT_READ, MAP_SHARED, fd, 0);
+	/* A descriptor of its own, closed at once: the mapping keeps the file. */
+	mfd = open(VMDEMO_DEVICE_PATH, O_RDONLY);
+	if (mfd < 0)
+		die("open " VMDEMO_DEVICE_PATH);
+	map = mmap(NULL, NPAGES * page, PROT_READ, MAP_SHARED, mfd, 0);
 	if (map == MAP_FAILED)
 		die("mmap");
-	printf("  mmap() of %d pages (%zu KiB) returned %p.\n", NPAGES,
-	       NPAGES * page / 1024, (void *)map);
+	close(mfd);
+	closed = fcntl(mfd, F_GETFD) < 0 && errno == EBADF;
+	printf("  mmap() of %d pages (%zu KiB) returned %p; then close() of the\n"
+	       "  descriptor it mapped.\n", NPAGES, NPAGES * page / 1024, (void *)map);
 	d = stats_since(&start);
 	check_count("mmaps", d.mmaps, 1, "the driver saw the mmap() call");
 	check_count("faults", d.faults, 0, "but no page was touched yet");
@@ -62,6 +73,9 @@ int main(void)
 	      flt);
 	check(zero, "every page read as zeroes: a page never written is\n"
 	      "allocated zero-filled, as on tmpfs");
+	check(closed && touched == NPAGES,
+	      "all of it through a mapping whose descriptor was closed\n"
+	      "before the first read");
 	check_strip(strip("pages 0-15 after the reads:", (void *)map, 16),
 		    "cccccccccccccccc", "each page is the device's own page");
 

@@ -200,6 +200,26 @@ int main(void)
 	check(d.mmaps == 1 && d.vma_opens == 2, "mmaps %+lld, vma_opens %+lld: an mmap(MAP_FIXED)\n"
 	      "over the middle page, as above", d.mmaps, d.vma_opens);
 
+	printf("\n  MAP_POPULATE and mlock(): the pages are faulted in at once:\n");
+	stats_read(&before);
+	a = map(NULL, 4 * page, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0);
+	d = stats_since(&before);
+	check_strip(strip("MAP_POPULATE, nothing touched:", a, 4), "cccc",
+		    "all 4 pages mapped");
+	check_count("faults", d.faults, 4, "mmap() itself faulted each page in");
+	b = map(NULL, 4 * page, PROT_READ, MAP_SHARED, fd, 0);
+	check_strip(strip("another mapping, before mlock():", b, 4), "....",
+		    "nothing mapped");
+	stats_read(&before);
+	if (mlock(b, 4 * page))
+		die("mlock");
+	d = stats_since(&before);
+	check_strip(strip("after mlock():", b, 4), "cccc",
+		    "all 4 mapped, and locked: reclaim leaves them");
+	check_count("faults", d.faults, 4, "mlock() faulted each page in");
+	munmap(a, 4 * page);
+	munmap(b, 4 * page);
+
 	printf("\n  MAP_NORESERVE and overcommit (vm.overcommit_memory = 0):\n");
 	set_overcommit(0);
 	ram = meminfo("MemTotal:") + meminfo("SwapTotal:");

@@ -36,7 +36,9 @@ const struct tour_step tour_steps[] = {
 "of minor faults matched the driver's, one for one.  A page never\n"
 "written was allocated zero-filled on its first read.  After munmap()\n"
 "the pages were still in the device's page cache: unmapping removes\n"
-"translations, not data.",
+"translations, not data.  The descriptor was closed before the first\n"
+"read: a mapping holds its own reference to the open file, so it\n"
+"outlives the descriptor it was made from.",
 },
 {
 	.name = "02-fault-around",
@@ -211,7 +213,8 @@ const struct tour_step tour_steps[] = {
 "the files it maps are file mappings.)  The program reads 16 pages of a\n"
 "private anonymous mapping, of a shared anonymous mapping and of a\n"
 "private mapping of the device, and compares who supplied the pages.\n"
-"Then it checks what makes a mapping anonymous.",
+"Then a child made by fork() writes to private and shared anonymous\n"
+"pages, and the program checks what makes a mapping anonymous.",
 	.path =
 "  Anonymous mappings: do_anonymous_page, the zero page on a read and a\n"
 "  new page on a write (shared anonymous memory is shmem's, whose .fault\n"
@@ -224,11 +227,17 @@ const struct tour_step tour_steps[] = {
 "stay shared with children after fork(), so the kernel keeps its pages\n"
 "in a hidden tmpfs file, real zeroed pages.  Only the device mapping\n"
 "reached the driver, which allocated and zeroed a page of its cache for\n"
-"every page read.  The MAP_ANONYMOUS flag is what makes a mapping\n"
-"anonymous, not the descriptor: with the flag, the device's descriptor\n"
-"was ignored (pass -1 all the same: some systems require it), and\n"
-"without it descriptor 0 mapped the device like any other.  Texts that\n"
-"call a mapping file-backed when fd > 0 are wrong on both counts.",
+"every page read.  After fork(), the child's writes to private\n"
+"anonymous pages went to copies of its own, as writes to private file\n"
+"pages do, and its write to the shared anonymous page reached the\n"
+"parent: that is how related processes share memory without a file.\n"
+"Unrelated ones cannot, having no name to map it by (a shared file\n"
+"mapping or POSIX shared memory does that).  The MAP_ANONYMOUS flag is\n"
+"what makes a mapping anonymous, not the descriptor: with the flag, the\n"
+"device's descriptor was ignored (pass -1 all the same: some systems\n"
+"require it), and without it descriptor 0 mapped the device like any\n"
+"other.  Texts that call a mapping file-backed when fd > 0 are wrong on\n"
+"both counts.",
 },
 {
 	.name = "08-boundaries",
@@ -337,7 +346,8 @@ const struct tour_step tour_steps[] = {
 "move it.  remap_file_pages() showed a file's pages in any order within\n"
 "one mapping; it is deprecated since Linux 3.16 and since 4.0 emulated\n"
 "with ordinary mappings, so texts that describe \"nonlinear\" mappings are\n"
-"out of date.  Last, overcommit: Linux charges each private writable\n"
+"out of date.  MAP_POPULATE and mlock() fault pages in ahead of use.\n"
+"Last, overcommit: Linux charges each private writable\n"
 "mapping to Committed_AS (/proc/meminfo), since every page of it may need\n"
 "memory of its own.  In the default heuristic mode\n"
 "(vm.overcommit_memory = 0) it refuses only a mapping larger than RAM and\n"
@@ -365,7 +375,10 @@ const struct tour_step tour_steps[] = {
 "place, so it moved the mapping and took its page table entries along (no\n"
 "new fault); the driver saw a vma_open, not an mmap.  The emulated\n"
 "remap_file_pages() is an mmap() over part of the mapping: one VMA became\n"
-"three, the middle one at file offset 3 pages.  A private writable\n"
+"three, the middle one at file offset 3 pages.  MAP_POPULATE and\n"
+"mlock() took the faults up front: the pages were mapped before the\n"
+"program touched them, one .fault each (mlock() also keeps them from\n"
+"reclaim until munlock() or munmap()).  A private writable\n"
 "mapping larger than RAM and swap was refused, and accepted with\n"
 "MAP_NORESERVE, which left Committed_AS alone; 64 MiB of private writable\n"
 "memory, anonymous or of the device, added 64 MiB to it, and a shared\n"
