@@ -153,10 +153,11 @@ static struct inode *vmdemo_backed_inode(struct super_block *sb)
 	 * Writeback skips unhashed inodes, so this one is hashed, for real:
 	 * evict() takes it out of the hash again.  Not inode_fake_hash():
 	 * evict() leaves a fake hash in place, and this inode goes back to
-	 * the kernel's shared inode cache, whose next user (a pipe, a
-	 * socket) would then look hashed too; its last iput() would keep
-	 * it, unreferenced, for ever (kmemleak saw exactly that).  Nobody
-	 * looks this one up: its number is unique and its super block ours.
+	 * the kernel's shared inode cache, whose next user (a pipe, an
+	 * anonymous inode) would then look hashed too: its last iput()
+	 * would keep it, and a dirty one (a pipe's times) for ever
+	 * (kmemleak saw exactly that).  Nobody looks inodes up on this
+	 * super block, so the number's uniqueness does not matter.
 	 */
 	insert_inode_hash(inode);
 	inode->i_mapping->a_ops = &vmdemo_backed_aops;

@@ -25,6 +25,8 @@
 #define RA_PARAM	"/sys/module/vmdemo/parameters/readahead"
 #define WB_SYSCTL	"/proc/sys/vm/dirty_writeback_centisecs"
 #define EXPIRE_SYSCTL	"/proc/sys/vm/dirty_expire_centisecs"
+/* The device's backing_dev_info, which the module names after itself. */
+#define MIN_RATIO	"/sys/class/bdi/vmdemo/min_ratio"
 
 /* Settings this step changes, put back at exit. */
 static struct knob {
@@ -32,6 +34,7 @@ static struct knob {
 	char old[32];
 } knobs[] = {
 	{ .path = RA_PARAM }, { .path = WB_SYSCTL }, { .path = EXPIRE_SYSCTL },
+	{ .path = MIN_RATIO },
 };
 
 static char backing[512];
@@ -317,13 +320,17 @@ int main(void)
 	printf("  Backing file: %s\n", backing);
 	save_knobs();
 	/*
-	 * No periodic writeback until the end: the flusher would race us.
-	 * Not 0, which stops the periodic flush but makes the kernel wake
-	 * the flusher at once whenever the device's inode becomes dirty
-	 * (wb_wakeup_delayed() with no delay); the flusher then writes back
-	 * a device that has written little lately, whose share of the
-	 * background threshold is close to nothing.  An hour instead.
+	 * Keep the flusher from writing the pages before the program does.
+	 * Its periodic run: an hour away, not 0, since 0 wakes the flusher
+	 * at once whenever the device's inode becomes dirty (fs-writeback.c,
+	 * wb_wakeup_delayed()).  Its background run, whenever it does run:
+	 * that writes every device whose dirty pages exceed its share of
+	 * the background threshold, a share that follows its recent
+	 * writeback and, before 7.2, can be near nothing for a device just
+	 * loaded (mm/page-writeback.c, __wb_calc_thresh()).  min_ratio
+	 * gives the device a fixed share of 5%.
 	 */
+	set_knob(MIN_RATIO, "5");
 	set_knob(WB_SYSCTL, "360000");
 	device_fresh(fd, NPAGES * page);
 

@@ -113,7 +113,7 @@ int demo_init(long fault_around_bytes)
 	atexit(restore_settings);
 	set_fault_around(fault_around_bytes);
 
-	fd = open(VMDEMO_DEVICE_PATH, O_RDWR);
+	fd = open(VMDEMO_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		die("cannot open " VMDEMO_DEVICE_PATH);
 	return fd;

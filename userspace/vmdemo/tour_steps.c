@@ -401,8 +401,9 @@ const struct tour_step tour_steps[] = {
 "the driver's VMDEMO_IOC_EVICT ioctl, reads them back without and with\n"
 "readahead, then follows one page through a store, msync(MS_SYNC), a\n"
 "second store, msync(MS_ASYNC) and the flusher.  It sets the module's\n"
-"readahead parameter and vm.dirty_writeback_centisecs and\n"
-"vm.dirty_expire_centisecs while it runs, and puts them back.",
+"readahead parameter, vm.dirty_writeback_centisecs,\n"
+"vm.dirty_expire_centisecs and the device's min_ratio\n"
+"(/sys/class/bdi/vmdemo) while it runs, and puts them back.",
 	.path =
 "  A miss: do_read_fault -> .fault reads the page from the file and\n"
 "  returns VM_FAULT_MAJOR (faults_major).  A store after writeback:\n"
@@ -427,7 +428,10 @@ const struct tour_step tour_steps[] = {
 "the program, and that too write-protected it.  (The program had set\n"
 "their period to an hour; shortening it woke them at once.  Normally\n"
 "they look every dirty_writeback_centisecs, 5 s, for pages dirty for\n"
-"longer than dirty_expire_centisecs, 30 s.)",
+"longer than dirty_expire_centisecs, 30 s.  They also write at once the\n"
+"dirty pages of a device that has more than its share of the background\n"
+"threshold, a share that follows how much it wrote lately; min_ratio\n"
+"gave this one 5%, so that its few dirty pages waited.)",
 },
 {
 	.name = "13-append",
@@ -479,7 +483,8 @@ const struct tour_step tour_steps[] = {
 "  The program's own pages fault through do_read_fault and do_cow_fault\n"
 "  too, into its file system's .fault (filemap_fault on a disk, shmem_fault\n"
 "  on the VM's tmpfs); heap and stack through do_anonymous_page.  Only\n"
-"  the device's page went to the driver.",
+"  the device's page went to the driver.  The write to the data page:\n"
+"  do_wp_page -> wp_page_copy.",
 	.meaning =
 "Both processes ran their code from the same frame: the program file's\n"
 "page in the page cache, mapped into each of them, so a program that\n"
