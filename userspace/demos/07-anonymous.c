@@ -127,6 +127,39 @@ static void fork_shares(void)
 	munmap(sh, page);
 }
 
+/* vmdemo map's pictures of the three mappings, and what each should be. */
+static void pictures(const struct result *anon, const struct result *shanon,
+		     const struct result *dev)
+{
+	const struct {
+		const char *name, *got[2], *want[2], *what[2];
+	} rows[] = {
+		{ "MAP_PRIVATE|MAP_ANONYMOUS", { anon->read, anon->wrote },
+		  { "zzzzzzzzzzzzzzzz", "azzzzzzzzzzzzzzz" },
+		  { "private anonymous, read: the zero page everywhere",
+		    "written: page 0 is anonymous memory of its own" } },
+		{ "MAP_SHARED|MAP_ANONYMOUS", { shanon->read, shanon->wrote },
+		  { "cccccccccccccccc", "cccccccccccccccc" },
+		  { "shared anonymous: pages of a hidden tmpfs file",
+		    "written: the same page, shared ones are not copied" } },
+		{ "MAP_PRIVATE of the device", { dev->read, dev->wrote },
+		  { "cccccccccccccccc", "pccccccccccccccc" },
+		  { "private of the device, read: the device's pages",
+		    "written: page 0 is a private copy" } },
+	};
+	size_t i;
+
+	printf("\n  %-26s %-18s %s\n", "", "after the reads", "after a write to page 0");
+	for (i = 0; i < ARRAY_SIZE(rows); i++)
+		printf("  %-26s %-18s %s\n", rows[i].name, rows[i].got[0], rows[i].got[1]);
+	legend();
+	printf("\n");
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		check_strip(rows[i].got[0], rows[i].want[0], rows[i].what[0]);
+		check_strip(rows[i].got[1], rows[i].want[1], rows[i].what[1]);
+	}
+}
+
 static void show(const char *what, const struct result *r)
 {
 	printf("  %-26s %-20s %6ld %5s %8d %7lld\n", what, r->name, r->faults,
@@ -155,24 +188,7 @@ int main(void)
 	show("MAP_PRIVATE|MAP_ANONYMOUS", &anon);
 	show("MAP_SHARED|MAP_ANONYMOUS", &shanon);
 	show("MAP_PRIVATE of the device", &dev);
-	printf("\n  %-26s %-18s %s\n", "", "after the reads", "after a write to page 0");
-	printf("  %-26s %-18s %s\n", "MAP_PRIVATE|MAP_ANONYMOUS", anon.read, anon.wrote);
-	printf("  %-26s %-18s %s\n", "MAP_SHARED|MAP_ANONYMOUS", shanon.read, shanon.wrote);
-	printf("  %-26s %-18s %s\n", "MAP_PRIVATE of the device", dev.read, dev.wrote);
-	legend();
-	printf("\n");
-	check_strip(anon.read, "zzzzzzzzzzzzzzzz",
-		    "private anonymous, read: the zero page everywhere");
-	check_strip(anon.wrote, "azzzzzzzzzzzzzzz",
-		    "written: page 0 is anonymous memory of its own");
-	check_strip(shanon.read, "cccccccccccccccc",
-		    "shared anonymous: pages of a hidden tmpfs file");
-	check_strip(shanon.wrote, "cccccccccccccccc",
-		    "written: the same page, shared ones are not copied");
-	check_strip(dev.read, "cccccccccccccccc",
-		    "private of the device, read: the device's pages");
-	check_strip(dev.wrote, "pccccccccccccccc",
-		    "written: page 0 is a private copy");
+	pictures(&anon, &shanon, &dev);
 
 	check(anon.faults == NPAGES && shanon.faults == NPAGES && dev.faults == NPAGES,
 	      "each mapping took one minor fault per page");
