@@ -333,14 +333,6 @@ static int run_step(int i, const char *dir)
 		return -1;
 	}
 	if (pid == 0) {
-		char self[PATH_MAX];
-		ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-
-		/* The program draws its pages with this vmdemo's "map". */
-		if (n > 0) {
-			self[n] = '\0';
-			setenv("VMDEMO_CMD", self, 1);
-		}
 		execl(path, path, (char *)NULL);
 		error("cannot run %s: %m", path);
 		_exit(127);
@@ -507,6 +499,9 @@ int cmd_tour(int argc, char **argv)
 		restore();
 		return EXIT_FAIL;
 	}
+	/* The programs draw their pages with this vmdemo's "map". */
+	if (self_exe()[0])
+		setenv("VMDEMO_CMD", self_exe(), 1);
 	interactive = isatty(STDIN_FILENO) && !no_pause;
 	print_intro(nsel);
 	if (!no_glossary && selected[0] == 0)

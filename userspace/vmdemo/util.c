@@ -258,21 +258,28 @@ int debugfs_open(const char *name)
 	return -1;
 }
 
+/* This executable's path ("" if unknown). */
+const char *self_exe(void)
+{
+	static char path[PATH_MAX];
+	ssize_t n;
+
+	if (path[0])
+		return path;
+	n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+	path[n > 0 ? n : 0] = '\0';
+	return path;
+}
+
 /* The directory this executable is in ("" if unknown). */
 const char *self_dir(void)
 {
 	static char dir[PATH_MAX];
-	ssize_t n;
 	char *slash;
 
 	if (dir[0])
 		return dir;
-	n = readlink("/proc/self/exe", dir, sizeof(dir) - 1);
-	if (n <= 0) {
-		dir[0] = '\0';
-		return dir;
-	}
-	dir[n] = '\0';
+	snprintf(dir, sizeof(dir), "%s", self_exe());
 	slash = strrchr(dir, '/');
 	if (slash)
 		*slash = '\0';

@@ -56,6 +56,8 @@ int write_text(const char *path, const char *text);
 int module_loaded(void);
 int device_open(int flags);
 int debugfs_open(const char *name);
+/* This program's path (/proc/self/exe), "" if unknown; and its directory. */
+const char *self_exe(void);
 const char *self_dir(void);
 
 /* module.c */
