@@ -527,18 +527,20 @@ int vmdemo_store_punch_hole(struct vmdemo_store *store, u64 offset,
 	if (last < first) {
 		/* Inside one page. */
 		vmdemo_store_zero_partial(store, offset, end);
-		goto out;
+	} else {
+		if (offset < first)
+			vmdemo_store_zero_partial(store, offset, first);
+		if (last < end)
+			vmdemo_store_zero_partial(store, last, end);
+		if (first < last)
+			truncate_pagecache_range(store->inode, first, last - 1);
 	}
-	if (offset < first)
-		vmdemo_store_zero_partial(store, offset, first);
-	if (last < end)
-		vmdemo_store_zero_partial(store, last, end);
-	if (first < last)
-		truncate_pagecache_range(store->inode, first, last - 1);
 	/*
 	 * The file last, for the same reason as a shrink: no writeback of
 	 * a punched page is still running to bring its old bytes back.
 	 * Faults wait for invalidate_lock, so none reads the file meanwhile.
+	 * A page the cache does not hold (evicted, or never read) is only
+	 * in the file: without this, a punch inside it would change nothing.
 	 */
 	if (vmdemo_store_backed(store))
 		err = vmdemo_vet_backing(vmdemo_backing_punch(&store->backing,
