@@ -63,11 +63,12 @@
 /* The tables give the leading fields of a row and leave the rest zero. */
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
-/* The four commands, short, for the tables. */
+/* The five commands, short, for the tables. */
 #define GS	VMDEMO_IOC_GET_SIZE
 #define SS	VMDEMO_IOC_SET_SIZE
 #define PH	VMDEMO_IOC_PUNCH_HOLE
 #define GI	VMDEMO_IOC_GET_INFO
+#define EV	VMDEMO_IOC_EVICT
 
 /* ---- the reference state, with the harness ------------------------------ */
 

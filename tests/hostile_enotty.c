@@ -7,7 +7,7 @@
  *
  * Fixture (the part of the TAP name before the first dot):
  *   enotty   every other direction and a range of other sizes of each of
- *            the four commands, the neighbouring types and numbers, the
+ *            the five commands, the neighbouring types and numbers, the
  *            commands 0 and 0xffffffff, FIONREAD and FS_IOC_GETFLAGS, and
  *            unknown commands on a read-only descriptor
  *
@@ -32,7 +32,7 @@ static int nr_enotty;
 static void enotty_add(const char *name, unsigned long cmd, enum fdk fd)
 {
 	struct enotty_case *e;
-	unsigned long real[] = { GS, SS, PH, GI };
+	unsigned long real[] = { GS, SS, PH, GI, EV };
 	size_t i;
 
 	/* Never one of the real commands. */
@@ -53,7 +53,7 @@ static void enotty_build(void)
 {
 	static const struct { const char *name; unsigned long cmd; } base[] = {
 		{ "get_size", GS }, { "set_size", SS },
-		{ "punch", PH }, { "get_info", GI },
+		{ "punch", PH }, { "get_info", GI }, { "evict", EV },
 	};
 	static const struct { const char *name; unsigned int dir; } dirs[] = {
 		{ "none", _IOC_NONE }, { "r", _IOC_READ }, { "w", _IOC_WRITE },
@@ -104,7 +104,7 @@ static void enotty_build(void)
 	/* Generic ioctls that reach the driver for a character device. */
 	enotty_add("fionread", FIONREAD, FD_RDWR);
 	enotty_add("fs_ioc_getflags", FS_IOC_GETFLAGS_, FD_RDWR);
-	enotty_add("unknown_on_rdonly_fd", _IOR(VMDEMO_IOC_MAGIC, 0x04, __u64),
+	enotty_add("unknown_on_rdonly_fd", _IOR(VMDEMO_IOC_MAGIC, 0x05, __u64),
 		   FD_RDONLY);
 	enotty_add("set_size_dir_r_on_rdonly_fd",
 		   _IOR(VMDEMO_IOC_MAGIC, 0x01, __u64), FD_RDONLY);

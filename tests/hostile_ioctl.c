@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tests/hostile_ioctl.c: hostile arguments to the four ioctls of
+ * tests/hostile_ioctl.c: hostile arguments to the five ioctls of
  * /dev/vmdemo, each row of a table one test from the reference state of
  * hostile.h, which the call must leave as it was.
  *
@@ -12,6 +12,11 @@
  *            mode.  A call that succeeds is chosen so that it leaves the
  *            state alone too (a punch of bytes already zero), except
  *            VMDEMO_IOC_SET_SIZE to max_size, whose new size is checked.
+ *            VMDEMO_IOC_EVICT is tried on the device without a backing
+ *            file, as the suite loads it: after the pointer and the flags
+ *            it must refuse with EOPNOTSUPP, whatever the range (the
+ *            backing_* tests evict for real); with a backing file those
+ *            cases are skipped.
  *   compat   the same through the 32-bit ioctl path (int $0x80,
  *            compat_ptr_ioctl), with buffers below 4 GiB; skipped without
  *            CONFIG_IA32_EMULATION
@@ -148,6 +153,33 @@ static const struct ioctl_case ioctl_cases[] = {
 	{ "punch.wronly_fd", PH, A_VALID, { SZ(-10), ABS(10) }, .fd = FD_WRONLY },
 	{ "punch.path_fd", PH, A_VALID, { SZ(-10), ABS(10) }, .fd = FD_PATH,
 	  .err = EBADF },
+
+	/* VMDEMO_IOC_EVICT (_IOW), without a backing file: see the top. */
+	{ "evict.no_backing", EV, A_VALID, { ABS(0), PG(1, 0) },
+	  .err = EOPNOTSUPP },
+	{ "evict.unaligned_ptr", EV, A_UNALIGNED, { ABS(0), PG(1, 0) },
+	  .err = EOPNOTSUPP },
+	{ "evict.read_only_ptr", EV, A_RDONLY, { ABS(0), PG(1, 0) },
+	  .err = EOPNOTSUPP },
+	BAD_POINTERS("evict", EV),
+	{ "evict.device_private_map", EV, A_DEV_PRIVATE, { ABS(0), PG(1, 0) },
+	  .err = EOPNOTSUPP },
+	{ "evict.flags_1", EV, A_VALID, { ABS(0), PG(1, 0), ABS(1) },
+	  .err = EINVAL },
+	{ "evict.flags_2e63", EV, A_VALID, { ABS(0), PG(1, 0), ABS(1ULL << 63) },
+	  .err = EINVAL },
+	{ "evict.len_0", EV, A_VALID, { ABS(0), ABS(0) }, .err = EOPNOTSUPP },
+	{ "evict.past_end", EV, A_VALID, { SZ(4096), ABS(1) },
+	  .err = EOPNOTSUPP },
+	{ "evict.len_u64_max", EV, A_VALID, { ABS(0), ABS(~0ULL) },
+	  .err = EOPNOTSUPP },
+	/* It changes no byte: a read-only descriptor is enough. */
+	{ "evict.rdonly_fd", EV, A_VALID, { ABS(0), PG(1, 0) },
+	  .fd = FD_RDONLY, .err = EOPNOTSUPP },
+	{ "evict.wronly_fd", EV, A_VALID, { ABS(0), PG(1, 0) },
+	  .fd = FD_WRONLY, .err = EOPNOTSUPP },
+	{ "evict.path_fd", EV, A_VALID, { ABS(0), PG(1, 0) }, .fd = FD_PATH,
+	  .err = EBADF },
 };
 
 /* The same through the 32-bit entry (compat_ptr_ioctl). */
@@ -184,7 +216,13 @@ static const struct ioctl_case compat_cases[] = {
 	  .compat = true },
 	{ "punch.rdonly_fd", PH, A_VALID, { SZ(-10), ABS(10) }, .fd = FD_RDONLY,
 	  .err = EBADF, .compat = true },
-	{ "unknown_nr", _IOR(VMDEMO_IOC_MAGIC, 0x04, __u64), A_VALID,
+	{ "evict.no_backing", EV, A_VALID, { ABS(0), PG(1, 0) },
+	  .err = EOPNOTSUPP, .compat = true },
+	{ "evict.null", EV, A_NULL, .err = EFAULT, .compat = true },
+	{ "evict.straddle_unmapped", EV, A_STRADDLE, .err = EFAULT,
+	  .compat = true },
+	/* EVICT's number with another direction and size. */
+	{ "evict_nr_as_ior_u64", _IOR(VMDEMO_IOC_MAGIC, 0x04, __u64), A_VALID,
 	  .err = ENOTTY, .compat = true },
 	{ "get_size_as_u32", _IOR(VMDEMO_IOC_MAGIC, 0x00, __u32), A_VALID,
 	  .err = ENOTTY, .compat = true },
@@ -257,6 +295,8 @@ static void run_ioctl(struct __test_metadata *_metadata, const void *arg)
 
 	if (c->compat && !int80_works())
 		SKIP(return, "no 32-bit system calls (CONFIG_IA32_EMULATION)");
+	if (c->cmd == EV && vmdemo_backed())
+		SKIP(return, "the device has a backing file: the backing_* tests evict");
 	if (!ref_setup(_metadata, &t, TARGET_DEVICE))
 		return;
 	ASSERT_LE(size, sizeof(val));
