@@ -49,7 +49,7 @@ MODULE_PARM_DESC(backing, "Regular file that holds the device's bytes; the cache
 
 static unsigned long long vmdemo_max_size;
 module_param_named(max_size, vmdemo_max_size, ullong, 0444);
-MODULE_PARM_DESC(max_size, "Largest size VMDEMO_IOC_SET_SIZE accepts (default 0: half of RAM, at most 1 GiB)");
+MODULE_PARM_DESC(max_size, "Largest size VMDEMO_IOC_SET_SIZE accepts (default 0: half of RAM, at most 1 GiB; with backing=, the file system's limit)");
 
 static bool vmdemo_force_max_size;
 module_param_named(force_max_size, vmdemo_force_max_size, bool, 0444);

@@ -33,7 +33,8 @@ TRACE_EVENT(vmdemo_fault,
 				    { (__force unsigned long)VM_FAULT_OOM, "OOM" },
 				    { (__force unsigned long)VM_FAULT_SIGBUS, "SIGBUS" },
 				    { (__force unsigned long)VM_FAULT_NOPAGE, "NOPAGE" },
-				    { (__force unsigned long)VM_FAULT_LOCKED, "LOCKED" }))
+				    { (__force unsigned long)VM_FAULT_LOCKED, "LOCKED" },
+				    { (__force unsigned long)VM_FAULT_MAJOR, "MAJOR" }))
 );
 
 TRACE_EVENT(vmdemo_map_pages,
