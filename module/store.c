@@ -46,8 +46,9 @@
  *    the xarray under RCU and takes a speculative reference, then locks
  *    the folio and rechecks folio->mapping.  Faults on different pages
  *    never share a lock.
- *  - Inserting a page takes mapping->invalidate_lock shared; resizing and
- *    punching take it exclusive.  So no page is ever inserted into a range
+ *  - Inserting a page takes mapping->invalidate_lock shared, and so does
+ *    reading again a cached page that a failed read left empty; resizing
+ *    and punching take it exclusive.  So no page is ever inserted into a range
  *    that is being removed, and a page inserted below the size stays below
  *    it until the insertion is done (lock order, as in mm/filemap.c:
  *    mmap_lock, invalidate_lock, folio lock, i_mmap_rwsem).
@@ -309,6 +310,40 @@ static int vmdemo_store_add_folio(struct vmdemo_store *store, pgoff_t index,
 	return ret;
 }
 
+/*
+ * A cached page that an earlier read could not fill (it stays, not
+ * uptodate, and the next access tries again), locked: read it again, under
+ * invalidate_lock as a new page is read (filemap_update_page() does the
+ * same).  Without it, a punch or shrink could cut the file between the
+ * file's read and our fill: they leave such a page alone and count on the
+ * file, so its old bytes would come back.  invalidate_lock comes before
+ * the folio lock, so the folio is unlocked and locked again, and may have
+ * been truncated (return false: look it up again) or filled meanwhile.
+ * Otherwise true, with the result of vmdemo_store_get_folio() in @ret.
+ */
+static bool vmdemo_store_reread(struct vmdemo_store *store,
+				struct folio *folio, unsigned int flags,
+				int *ret)
+{
+	struct address_space *mapping = store->mapping;
+	bool found = true;
+
+	folio_unlock(folio);
+	filemap_invalidate_lock_shared(mapping);
+	folio_lock(folio);
+	if (folio->mapping != mapping)
+		found = false;
+	else if (folio->index >= vmdemo_store_pages(store))
+		*ret = -ENXIO;
+	else if (folio_test_uptodate(folio))
+		*ret = 0;
+	else
+		*ret = vmdemo_store_read_in(store, folio,
+					    flags & VMDEMO_GET_DATA);
+	filemap_invalidate_unlock_shared(mapping);
+	return found;
+}
+
 /**
  * vmdemo_store_get_folio() - find or create the page at an index
  * @store: the store
@@ -334,31 +369,34 @@ int vmdemo_store_get_folio(struct vmdemo_store *store, pgoff_t index,
 	for (;;) {
 		/* RCU lookup, speculative reference, folio_lock, mapping recheck. */
 		folio = vmdemo_lock_folio(store->mapping, index);
-		if (folio) {
-			/*
-			 * A shrink writes i_size before it removes pages, and
-			 * removes this one only after we unlock it.
-			 */
-			if (index >= vmdemo_store_pages(store))
-				ret = -ENXIO;
-			else if (folio_test_uptodate(folio))
-				ret = 0;
-			else	/* A failed read left it: read it again. */
-				ret = vmdemo_store_read_in(store, folio,
-							   flags & VMDEMO_GET_DATA);
-			if (ret >= 0) {
-				*foliop = folio;
+		if (!folio) {
+			ret = vmdemo_store_add_folio(store, index, flags, foliop);
+			/* -EEXIST: another task inserted it first; use theirs. */
+			if (ret != -EEXIST)
 				return ret;
-			}
+			continue;
+		}
+		/*
+		 * A shrink writes i_size before it removes pages, and removes
+		 * this one only after we unlock it.
+		 */
+		if (index >= vmdemo_store_pages(store)) {
+			ret = -ENXIO;
+		} else if (folio_test_uptodate(folio)) {
+			ret = 0;
+		} else if (!vmdemo_store_reread(store, folio, flags, &ret)) {
+			/* Truncated while we waited: look it up again. */
 			folio_unlock(folio);
 			folio_put(folio);
+			continue;
+		}
+		if (ret >= 0) {
+			*foliop = folio;
 			return ret;
 		}
-
-		ret = vmdemo_store_add_folio(store, index, flags, foliop);
-		/* -EEXIST: another task inserted it first; use theirs. */
-		if (ret != -EEXIST)
-			return ret;
+		folio_unlock(folio);
+		folio_put(folio);
+		return ret;
 	}
 }
 

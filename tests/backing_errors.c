@@ -15,7 +15,9 @@
  *                     per-CPU LRU batches, unlike VMDEMO_IOC_EVICT: see
  *                     backing_evict): a page past its end raises SIGBUS when
  *                     touched (faults_sigbus +1) and read() fails with EIO,
- *                     never zeroes; a page within it reads back
+ *                     never zeroes; a page within it reads back; once the
+ *                     file has the bytes again, the page the failed read
+ *                     left in the cache is read again (a major fault)
  *   bad paths         a directory (EISDIR: it is opened for writing),
  *                     /dev/null (EINVAL), a file in a directory that does
  *                     not exist (ENOENT), an existing file larger than
@@ -133,10 +135,11 @@ BDEV_FIXTURE(shortened, 16, "readahead=0")
 TEST_F(shortened, past_the_end_is_sigbus_and_eio)
 {
 	struct counters c0, c1;
+	struct bcounters b0, b1;
 	unsigned char vec[16];
 	uint8_t *p, v = 0;
 	char buf[64];
-	int i;
+	int i, fd;
 
 	ASSERT_EQ(0, pat_pwrite(self->o.fd, 0, pages(16), 1));
 	ASSERT_EQ(0, fsync(self->o.fd));
@@ -159,6 +162,28 @@ TEST_F(shortened, past_the_end_is_sigbus_and_eio)
 	EXPECT_EQ(0, probe_read(p + pages(2), &v));
 	EXPECT_EQ(pat_byte(pages(2), 1), v);
 	EXPECT_EQ(PAT_OK, pat_pcheck(self->o.fd, pages(3), pages(1), 1));
+
+	/*
+	 * The failed read left page 8 in the cache, empty (mincore() does
+	 * not show it: it reports uptodate pages).  Once the file has the
+	 * bytes again (behind the device's back), the next access reads
+	 * that page again, allocating none: a major fault with the bytes.
+	 */
+	fd = open(self->o.file, O_WRONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, pat_pwrite(fd, pages(8), pages(1), 1));
+	close(fd);
+	ASSERT_EQ(0, counters_read(&c0));
+	ASSERT_EQ(0, bcounters_read(&b0));
+	EXPECT_EQ(0, probe_read(p + pages(8), &v));
+	EXPECT_EQ(pat_byte(pages(8), 1), v);
+	ASSERT_EQ(0, counters_read(&c1));
+	ASSERT_EQ(0, bcounters_read(&b1));
+	EXPECT_EQ(1U, CDELTA(c1, c0, C_FAULTS));
+	EXPECT_EQ(0U, CDELTA(c1, c0, C_PAGES_ALLOCATED));
+	EXPECT_EQ(1U, BDELTA(b1, b0, B_FAULTS_MAJOR));
+	EXPECT_EQ(1U, BDELTA(b1, b0, B_PAGES_READ));
+	EXPECT_EQ(PAT_OK, pat_pcheck(self->o.fd, pages(8), pages(1), 1));
 	munmap(p, pages(16));
 }
 
