@@ -461,6 +461,37 @@ int vmdemo_backing_resize(struct vmdemo_backing *b, loff_t size)
 	return vmdemo_backing_run(b, vmdemo_backing_do_resize, &a);
 }
 
+static long vmdemo_backing_do_grow(void *arg)
+{
+	struct vmdemo_backing_args *a = arg;
+	int err = 0;
+
+	if (vmdemo_backing_size(a->b) > a->pos)
+		err = vmdemo_backing_set_size(a->b, a->pos);
+	return err ?: vmdemo_backing_set_size(a->b, a->pos + a->len);
+}
+
+/**
+ * vmdemo_backing_grow() - grow the file with the device
+ * @b: the backing file
+ * @old: the device's size now
+ * @size: its new, larger size
+ *
+ * The file is normally @old bytes long.  If it is longer, a shrink could
+ * not cut it (its error was reported then), and its bytes past @old are
+ * the device's old ones: they are cut first, so that the grown range
+ * reads as zeroes, as it must.
+ *
+ * Return: 0 or a negative errno; on an error the device's size must not
+ * change (the file may have been cut to @old, which is right anyway).
+ */
+int vmdemo_backing_grow(struct vmdemo_backing *b, loff_t old, loff_t size)
+{
+	struct vmdemo_backing_args a = { .b = b, .pos = old, .len = size - old };
+
+	return vmdemo_backing_run(b, vmdemo_backing_do_grow, &a);
+}
+
 /* Zeroes written over [pos, pos + len), for a file system without punch. */
 static int vmdemo_backing_write_zeroes(struct vmdemo_backing *b, loff_t pos,
 				       u64 len)

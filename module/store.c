@@ -519,7 +519,7 @@ int vmdemo_store_set_size(struct vmdemo_store *store, loff_t size,
 		 * end is zeroed, as the file has zeroes there.
 		 */
 		if (vmdemo_store_backed(store)) {
-			err = vmdemo_backing_resize(&store->backing, size);
+			err = vmdemo_backing_grow(&store->backing, old, size);
 			if (!err && offset_in_page(old))
 				vmdemo_store_zero_partial(store, old,
 							  round_up(old, PAGE_SIZE));
@@ -542,7 +542,8 @@ int vmdemo_store_set_size(struct vmdemo_store *store, loff_t size,
  * made earlier are left alone, as on tmpfs.
  *
  * Return: 0, -EINVAL for an empty range or one that overflows or does
- * not lie within the device, or an errno of the backing file.
+ * not lie within the device, or an errno of the backing file (writing
+ * the range back, or punching it); then the device reads as before.
  */
 int vmdemo_store_punch_hole(struct vmdemo_store *store, u64 offset,
 			    u64 length)
@@ -559,9 +560,40 @@ int vmdemo_store_punch_hole(struct vmdemo_store *store, u64 offset,
 		err = -EINVAL;
 		goto out;
 	}
+	/*
+	 * With a backing file, the range's dirty pages reach the file first
+	 * (as ext4's punch did it in 6.1): the cache then drops nothing that
+	 * only it holds, and if the file cannot be punched, the device still
+	 * reads what it held.  A failure here changes nothing.
+	 */
+	if (vmdemo_store_backed(store)) {
+		err = filemap_write_and_wait_range(mapping, offset, end - 1);
+		if (err)
+			goto out;
+	}
 	/* [first, last) are the whole pages; end <= size, so no overflow. */
 	first = round_up(offset, PAGE_SIZE);
 	last = round_down(end, PAGE_SIZE);
+	if (first < last)
+		truncate_pagecache_range(store->inode, first, last - 1);
+	/*
+	 * The file after the cache, for the same reason as a shrink: no
+	 * writeback of a punched page is still running to bring its old
+	 * bytes back.  Faults wait for invalidate_lock, so none reads the
+	 * file meanwhile.  A page the cache does not hold (evicted, or never
+	 * read) is only in the file: a punch inside it is the file's alone.
+	 */
+	if (vmdemo_store_backed(store)) {
+		err = vmdemo_backing_punch(&store->backing, offset, length);
+		if (err)
+			goto out;
+	}
+	/*
+	 * Partial pages last, so that a failed punch of the file leaves
+	 * them as they were.  A store that dirties one meanwhile is
+	 * written back either before the zeroes (which go to the file
+	 * after it) or with them.
+	 */
 	if (last < first) {
 		/* Inside one page. */
 		vmdemo_store_zero_partial(store, offset, end);
@@ -570,20 +602,7 @@ int vmdemo_store_punch_hole(struct vmdemo_store *store, u64 offset,
 			vmdemo_store_zero_partial(store, offset, first);
 		if (last < end)
 			vmdemo_store_zero_partial(store, last, end);
-		if (first < last)
-			truncate_pagecache_range(store->inode, first, last - 1);
 	}
-	/*
-	 * The file last, for the same reason as a shrink: no writeback of
-	 * a punched page is still running to bring its old bytes back.
-	 * Faults wait for invalidate_lock, so none reads the file meanwhile.
-	 * A page the cache does not hold (evicted, or never read) is only
-	 * in the file: without this, a punch inside it would change nothing.
-	 */
-	if (vmdemo_store_backed(store))
-		err = vmdemo_vet_backing(vmdemo_backing_punch(&store->backing,
-							      offset, length),
-					 "punch");
 out:
 	filemap_invalidate_unlock(mapping);
 	return err;

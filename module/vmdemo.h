@@ -105,6 +105,7 @@ ssize_t vmdemo_backing_read(struct vmdemo_backing *b, struct folio **folios,
 int vmdemo_backing_write(struct vmdemo_backing *b, struct folio **folios,
 			 unsigned int nr, loff_t pos, size_t len);
 int vmdemo_backing_resize(struct vmdemo_backing *b, loff_t size);
+int vmdemo_backing_grow(struct vmdemo_backing *b, loff_t old, loff_t size);
 int vmdemo_backing_punch(struct vmdemo_backing *b, loff_t pos, u64 len);
 int vmdemo_backing_sync(struct vmdemo_backing *b, loff_t start, loff_t end,
 			int datasync);

@@ -14,9 +14,19 @@
  *   across_pages      the same for a punch from the middle of one page to
  *                     the middle of the next, pages evicted: the partial
  *                     pages at both ends.
+ *   failed_punch      the file made immutable (chattr +i, so its writes,
+ *                     punches and truncations fail with EPERM) under dirty
+ *                     pages: the punch fails and changes nothing, the dirty
+ *                     bytes included, which reach the file once it may be
+ *                     written again
+ *   failed_shrink     (device) a shrink the immutable file cannot follow
+ *                     fails; the file keeps the bytes past the device's new
+ *                     end, and growing the device again must not show them
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -27,7 +37,28 @@
 
 #define NPAGES	4
 
+/* <linux/fs.h> clashes with glibc's headers: its three names we need. */
+#define FS_IOC_GETFLAGS_	_IOR('f', 1, long)
+#define FS_IOC_SETFLAGS_	_IOW('f', 2, long)
+#define FS_IMMUTABLE_FL_	0x00000010
+
 BOBJ_FIXTURE(punch, NPAGES, "readahead=0")
+BDEV_FIXTURE(shrink, 2 * NPAGES, "readahead=0")
+
+/* chattr +i or -i @path: 0 or -1 (errno). */
+static int set_immutable(const char *path, bool on)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), flags, ret = -1;
+
+	if (fd < 0)
+		return -1;
+	if (!ioctl(fd, FS_IOC_GETFLAGS_, &flags)) {
+		flags = on ? flags | FS_IMMUTABLE_FL_ : flags & ~FS_IMMUTABLE_FL_;
+		ret = ioctl(fd, FS_IOC_SETFLAGS_, &flags);
+	}
+	close(fd);
+	return ret;
+}
 
 /* Punch [@off, @off + @len) of the object: 0 or -1 (errno). */
 static int obj_punch(const struct bobj *o, uint64_t off, uint64_t len)
@@ -114,6 +145,62 @@ TEST_F(punch, across_pages_evicted)
 	ASSERT_EQ(0, fill(&self->o, true));
 	ASSERT_EQ(0, obj_punch(&self->o, off, len));
 	check_punched(_metadata, &self->o, off, len);
+}
+
+TEST_F(punch, failed_punch_changes_nothing)
+{
+	uint64_t off = pages(1) + 100, len = pages(2);
+	int err, fd;
+
+	ASSERT_EQ(0, fill(&self->o, false));
+	ASSERT_EQ(0, pat_pwrite(self->o.fd, pages(1), pages(2), 2));
+	ASSERT_EQ(0, set_immutable(self->o.file, true))
+		TH_LOG("chattr +i %s: %s", self->o.file, strerror(errno));
+	errno = 0;
+	EXPECT_EQ(-1, obj_punch(&self->o, off, len));
+	err = errno;
+	ASSERT_EQ(0, set_immutable(self->o.file, false));
+	EXPECT_TRUE(err == EPERM || err == EIO)
+		TH_LOG("%s: punch of an immutable file: %s", self->o.path,
+		       strerror(err));
+
+	EXPECT_EQ(PAT_OK, pat_pcheck(self->o.fd, 0, pages(1), 1));
+	EXPECT_EQ(PAT_OK, pat_pcheck(self->o.fd, pages(1), pages(2), 2));
+	EXPECT_EQ(PAT_OK, pat_pcheck(self->o.fd, pages(3), pages(1), 1));
+	/* The first fsync may report the failed writeback; then it works. */
+	fsync(self->o.fd);
+	ASSERT_EQ(0, fsync(self->o.fd));
+	fd = open(self->o.file, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(PAT_OK, pat_pcheck(fd, 0, pages(1), 1));
+	EXPECT_EQ(PAT_OK, pat_pcheck(fd, pages(1), pages(2), 2))
+		TH_LOG("%s: the dirty bytes did not reach the file", self->o.file);
+	EXPECT_EQ(PAT_OK, pat_pcheck(fd, pages(3), pages(1), 1));
+	close(fd);
+}
+
+TEST_F(shrink, failed_shrink_then_grow_shows_zeroes)
+{
+	static uint8_t buf[NPAGES * 4096];
+	uint64_t size = pages(NPAGES);
+
+	ASSERT_GE(sizeof(buf), pages(NPAGES));
+	ASSERT_EQ(0, pat_pwrite(self->o.fd, 0, pages(2 * NPAGES), 1));
+	ASSERT_EQ(0, fsync(self->o.fd));
+	ASSERT_EQ(0, set_immutable(self->o.file, true))
+		TH_LOG("chattr +i %s: %s", self->o.file, strerror(errno));
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(self->o.fd, VMDEMO_IOC_SET_SIZE, &size));
+	EXPECT_EQ(EPERM, errno);
+	ASSERT_EQ(0, set_immutable(self->o.file, false));
+
+	size = pages(2 * NPAGES);
+	ASSERT_EQ(0, ioctl(self->o.fd, VMDEMO_IOC_SET_SIZE, &size));
+	EXPECT_EQ(PAT_OK, pat_pcheck(self->o.fd, 0, pages(NPAGES), 1));
+	ASSERT_EQ((ssize_t)pages(NPAGES), pread(self->o.fd, buf, pages(NPAGES),
+						 pages(NPAGES)));
+	EXPECT_EQ(PAT_OK, zero_check(buf, pages(NPAGES)))
+		TH_LOG("the bytes the failed shrink left in the file came back");
 }
 
 BACKING_MAIN()
