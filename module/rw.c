@@ -80,6 +80,13 @@ ssize_t vmdemo_store_read(struct vmdemo_store *store, struct kiocb *iocb,
 				err = vmdemo_store_get_folio(store, index,
 							     VMDEMO_GET_DATA,
 							     &folio);
+			/*
+			 * The file ending before the page is an error (it was
+			 * shortened behind the device's back), unless a shrink
+			 * of the device cut it meanwhile: then it is the end.
+			 */
+			if (err == -EIO && index >= vmdemo_store_pages(store))
+				err = -ENXIO;
 			if (err == -ENXIO)
 				break;
 			if (err < 0)
