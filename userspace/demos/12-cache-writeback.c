@@ -287,7 +287,8 @@ static void dirty_pages(int fd)
 	show_dirty(map, 1);
 
 	printf("\n  Let the kernel's flusher threads write it: dirty_expire_centisecs\n"
-	       "  100 (1 s instead of 30), and periodic writeback back on.\n");
+	       "  100 (1 s instead of 30), and dirty_writeback_centisecs written,\n"
+	       "  which wakes them.\n");
 	stats_read(&before);
 	set_knob(EXPIRE_SYSCTL, "100");
 	set_knob(WB_SYSCTL, "100");
@@ -321,17 +322,20 @@ int main(void)
 	save_knobs();
 	/*
 	 * Keep the flusher from writing the pages before the program does.
-	 * Its periodic run: an hour away, not 0, since 0 wakes the flusher
-	 * at once whenever the device's inode becomes dirty (fs-writeback.c,
-	 * wb_wakeup_delayed()).  Its background run, whenever it does run:
-	 * that writes every device whose dirty pages exceed its share of
-	 * the background threshold, a share that follows its recent
-	 * writeback and, before 7.2, can be near nothing for a device just
-	 * loaded (mm/page-writeback.c, __wb_calc_thresh()).  min_ratio
-	 * gives the device a fixed share of 5%.
+	 * Its periodic run writes the files dirty for longer than
+	 * dirty_expire_centisecs, and the device's inode may have been
+	 * dirty since an earlier step: an hour, then.  (Not a longer period
+	 * instead: writing dirty_writeback_centisecs wakes every flusher at
+	 * once to write everything, page-writeback.c's
+	 * dirty_writeback_centisecs_handler(), racing the writes below.)
+	 * Its background run, whenever it does run, writes every device
+	 * whose dirty pages exceed its share of the background threshold,
+	 * a share that follows its recent writeback and, before 7.2, can be
+	 * near nothing for a device just loaded (__wb_calc_thresh()).
+	 * min_ratio gives the device a fixed share of 5%.
 	 */
 	set_knob(MIN_RATIO, "5");
-	set_knob(WB_SYSCTL, "360000");
+	set_knob(EXPIRE_SYSCTL, "360000");
 	device_fresh(fd, NPAGES * page);
 
 	printf("\n  write() %d pages, page i full of the letter 'a' + i:\n", NPAGES);
