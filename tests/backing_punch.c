@@ -18,7 +18,8 @@
  *                     punches and truncations fail with EPERM) under dirty
  *                     pages: the punch fails and changes nothing, the dirty
  *                     bytes included, which reach the file once it may be
- *                     written again
+ *                     written again; and under clean cached pages, where
+ *                     only the file's punch fails
  *   failed_shrink     (device) a shrink the immutable file cannot follow
  *                     fails; the file keeps the bytes past the device's new
  *                     end, and growing the device again must not show them
@@ -71,12 +72,37 @@ static int obj_punch(const struct bobj *o, uint64_t off, uint64_t len)
 			 off, len);
 }
 
-/* Write the pattern, write it back, and drop it from the cache if @drop. */
-static int fill(const struct bobj *o, bool drop)
+/* How many of the NPAGES pages the cache holds (mincore()), or -1. */
+static int cached(const struct bobj *o)
 {
-	if (pat_pwrite(o->fd, 0, pages(NPAGES), 1) || fsync(o->fd))
+	unsigned char vec[NPAGES];
+	int i, n = 0;
+	void *p;
+
+	p = mmap(NULL, pages(NPAGES), PROT_READ, MAP_SHARED, o->fd, 0);
+	if (p == MAP_FAILED)
 		return -1;
-	return drop ? posix_fadvise(o->fd, 0, 0, POSIX_FADV_DONTNEED) : 0;
+	if (mincore(p, pages(NPAGES), vec))
+		n = -1;
+	for (i = 0; n >= 0 && i < NPAGES; i++)
+		n += vec[i] & 1;
+	munmap(p, pages(NPAGES));
+	return n;
+}
+
+/*
+ * Write the pattern and write it back; if @drop, drop it from the cache
+ * and check that it is gone: the tests of evicted pages are about them.
+ */
+static void fill(struct __test_metadata *_metadata, const struct bobj *o,
+		 bool drop)
+{
+	ASSERT_EQ(0, pat_pwrite(o->fd, 0, pages(NPAGES), 1));
+	ASSERT_EQ(0, fsync(o->fd));
+	if (!drop)
+		return;
+	ASSERT_EQ(0, posix_fadvise(o->fd, 0, 0, POSIX_FADV_DONTNEED));
+	ASSERT_EQ(0, cached(o)) TH_LOG("%s: still cached", o->path);
 }
 
 /*
@@ -124,7 +150,7 @@ TEST_F(punch, inside_a_cached_page)
 {
 	uint64_t off = pages(1) + 100, len = 200;
 
-	ASSERT_EQ(0, fill(&self->o, false));
+	fill(_metadata, &self->o, false);
 	ASSERT_EQ(0, obj_punch(&self->o, off, len));
 	check_punched(_metadata, &self->o, off, len);
 }
@@ -133,7 +159,7 @@ TEST_F(punch, inside_an_evicted_page)
 {
 	uint64_t off = pages(1) + 100, len = 200;
 
-	ASSERT_EQ(0, fill(&self->o, true));
+	fill(_metadata, &self->o, true);
 	ASSERT_EQ(0, obj_punch(&self->o, off, len));
 	check_punched(_metadata, &self->o, off, len);
 }
@@ -142,7 +168,7 @@ TEST_F(punch, across_pages_evicted)
 {
 	uint64_t off = pages(1) + 100, len = pages(1) + 200;
 
-	ASSERT_EQ(0, fill(&self->o, true));
+	fill(_metadata, &self->o, true);
 	ASSERT_EQ(0, obj_punch(&self->o, off, len));
 	check_punched(_metadata, &self->o, off, len);
 }
@@ -152,7 +178,7 @@ TEST_F(punch, failed_punch_changes_nothing)
 	uint64_t off = pages(1) + 100, len = pages(2);
 	int err, fd;
 
-	ASSERT_EQ(0, fill(&self->o, false));
+	fill(_metadata, &self->o, false);
 	ASSERT_EQ(0, pat_pwrite(self->o.fd, pages(1), pages(2), 2));
 	ASSERT_EQ(0, set_immutable(self->o.file, true))
 		TH_LOG("chattr +i %s: %s", self->o.file, strerror(errno));
@@ -177,6 +203,28 @@ TEST_F(punch, failed_punch_changes_nothing)
 		TH_LOG("%s: the dirty bytes did not reach the file", self->o.file);
 	EXPECT_EQ(PAT_OK, pat_pcheck(fd, pages(3), pages(1), 1));
 	close(fd);
+}
+
+/*
+ * The same with nothing dirty: the punch drops the whole page and then
+ * fails on the file; the partial pages, cached, must keep their bytes.
+ */
+TEST_F(punch, failed_punch_of_clean_pages_changes_nothing)
+{
+	uint64_t off = pages(1) + 100, len = pages(2);
+	int err;
+
+	fill(_metadata, &self->o, false);
+	EXPECT_EQ(NPAGES, cached(&self->o));
+	ASSERT_EQ(0, set_immutable(self->o.file, true))
+		TH_LOG("chattr +i %s: %s", self->o.file, strerror(errno));
+	errno = 0;
+	EXPECT_EQ(-1, obj_punch(&self->o, off, len));
+	err = errno;
+	ASSERT_EQ(0, set_immutable(self->o.file, false));
+	EXPECT_EQ(EPERM, err) TH_LOG("%s: punch of an immutable file: %s",
+				     self->o.path, strerror(err));
+	EXPECT_EQ(PAT_OK, pat_pcheck(self->o.fd, 0, pages(NPAGES), 1));
 }
 
 TEST_F(shrink, failed_shrink_then_grow_shows_zeroes)

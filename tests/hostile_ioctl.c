@@ -221,6 +221,8 @@ static const struct ioctl_case compat_cases[] = {
 	{ "evict.null", EV, A_NULL, .err = EFAULT, .compat = true },
 	{ "evict.straddle_unmapped", EV, A_STRADDLE, .err = EFAULT,
 	  .compat = true },
+	{ "unknown_nr", _IOR(VMDEMO_IOC_MAGIC, 0x05, __u64), A_VALID,
+	  .err = ENOTTY, .compat = true },
 	/* EVICT's number with another direction and size. */
 	{ "evict_nr_as_ior_u64", _IOR(VMDEMO_IOC_MAGIC, 0x04, __u64), A_VALID,
 	  .err = ENOTTY, .compat = true },
