@@ -173,6 +173,20 @@ TEST_F(punch, across_pages_evicted)
 	check_punched(_metadata, &self->o, off, len);
 }
 
+/* Punch with the file immutable: the errno, or 0 if the punch worked. */
+static int punch_immutable(struct __test_metadata *_metadata,
+			   const struct bobj *o, uint64_t off, uint64_t len)
+{
+	int err;
+
+	ASSERT_EQ(0, set_immutable(o->file, true))
+		TH_LOG("chattr +i %s: %s", o->file, strerror(errno));
+	errno = 0;
+	err = obj_punch(o, off, len) ? errno : 0;
+	ASSERT_EQ(0, set_immutable(o->file, false));
+	return err;
+}
+
 TEST_F(punch, failed_punch_changes_nothing)
 {
 	uint64_t off = pages(1) + 100, len = pages(2);
@@ -180,12 +194,7 @@ TEST_F(punch, failed_punch_changes_nothing)
 
 	fill(_metadata, &self->o, false);
 	ASSERT_EQ(0, pat_pwrite(self->o.fd, pages(1), pages(2), 2));
-	ASSERT_EQ(0, set_immutable(self->o.file, true))
-		TH_LOG("chattr +i %s: %s", self->o.file, strerror(errno));
-	errno = 0;
-	EXPECT_EQ(-1, obj_punch(&self->o, off, len));
-	err = errno;
-	ASSERT_EQ(0, set_immutable(self->o.file, false));
+	err = punch_immutable(_metadata, &self->o, off, len);
 	EXPECT_TRUE(err == EPERM || err == EIO)
 		TH_LOG("%s: punch of an immutable file: %s", self->o.path,
 		       strerror(err));
@@ -216,12 +225,7 @@ TEST_F(punch, failed_punch_of_clean_pages_changes_nothing)
 
 	fill(_metadata, &self->o, false);
 	EXPECT_EQ(NPAGES, cached(&self->o));
-	ASSERT_EQ(0, set_immutable(self->o.file, true))
-		TH_LOG("chattr +i %s: %s", self->o.file, strerror(errno));
-	errno = 0;
-	EXPECT_EQ(-1, obj_punch(&self->o, off, len));
-	err = errno;
-	ASSERT_EQ(0, set_immutable(self->o.file, false));
+	err = punch_immutable(_metadata, &self->o, off, len);
 	EXPECT_EQ(EPERM, err) TH_LOG("%s: punch of an immutable file: %s",
 				     self->o.path, strerror(err));
 	EXPECT_EQ(PAT_OK, pat_pcheck(self->o.fd, 0, pages(NPAGES), 1));
