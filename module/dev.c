@@ -190,7 +190,7 @@ static int vmdemo_fsync(struct file *file, loff_t start, loff_t end,
  * with; more memory than that, which nothing can reclaim, takes
  * CAP_SYS_ADMIN.  The capability is asked for only when the call would
  * grow the device past that size (an unneeded capable() would log a
- * denial); store.c checks again under its lock, with the size stable.
+ * denial); resize.c checks again under its lock, with the size stable.
  */
 static bool vmdemo_may_grow(struct vmdemo_store *store, u64 size)
 {

@@ -114,7 +114,7 @@ static int vmdemo_write_folio(struct folio *folio,
 
 	/*
 	 * Past the end: a shrink is removing it (it waits for this lock).
-	 * Not uptodate: nothing has dirtied it (store.c never dirties such
+	 * Not uptodate: nothing has dirtied it (the driver never dirties such
 	 * a page), so its memory is no data.  A memory error: its bytes
 	 * are gone; memory_failure() is removing it.
 	 */
