@@ -39,8 +39,8 @@ static void vmdemo_store_zero_partial(struct vmdemo_store *store, u64 start,
 		return;
 	/*
 	 * A page a failed read left not uptodate holds no data: the file's
-	 * punch or truncation that follows makes the file right, and the
-	 * next access reads it again.
+	 * punch (done before) or truncation (done after) makes the file
+	 * right, and the next access reads it again.
 	 */
 	if (folio_test_uptodate(folio) &&
 	    !PageHWPoison(folio_file_page(folio, index))) {
@@ -105,7 +105,7 @@ int vmdemo_store_set_size(struct vmdemo_store *store, loff_t size,
 		/*
 		 * truncate_setsize(), with the partial last page done here.
 		 * The size goes down first, so that a fault or write() that
-		 * locks a page after this sees the new size (see the top).
+		 * locks a page after this sees the new size (store.c's top).
 		 */
 		hole = round_up((u64)size, PAGE_SIZE);
 		i_size_write(inode, size);
